@@ -417,9 +417,11 @@ cb_cli_mcm (int    argc,
 
   {
     g_autofree char *p = cb_cli_format (cb_mcm_result_get_p (result), 4);
+    g_autofree char *trials = g_strdup_printf ("%" G_GUINT64_FORMAT, cb_mcm_result_get_trials (result));
+    g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, options.seed);
 
-    printf (_("Monte Carlo, %" G_GUINT64_FORMAT " trials, generator %s, seed %" G_GUINT64_FORMAT ", p = %s"),
-            cb_mcm_result_get_trials (result), cb_mcm_generator_name (), options.seed, p);
+    printf (_("Monte Carlo, %s trials, generator %s, seed %s, p = %s"),
+            trials, cb_mcm_generator_name (), seed, p);
     printf ("\n");
   }
   for (guint i = 0; i < n_reported; i++)

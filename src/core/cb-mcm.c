@@ -1181,7 +1181,7 @@ summarize (double   *values,
                                   &s->symmetric_low, &s->symmetric_high))
     {
       g_set_error (error, CB_MCM_ERROR, CB_MCM_ERROR_INVALID,
-                   _("trials: not enough memory to sort %" G_GSIZE_FORMAT " model values"), n);
+                   _("trials: not enough memory to sort %lu model values"), (unsigned long) n);
       return FALSE;
     }
   return TRUE;
@@ -1627,7 +1627,7 @@ result_fill (CbMcmResult  *result,
   if (sort.failed)
     {
       g_set_error (error, CB_MCM_ERROR, CB_MCM_ERROR_INVALID,
-                   _("trials: not enough memory to sort %" G_GSIZE_FORMAT " model values"), n);
+                   _("trials: not enough memory to sort %lu model values"), (unsigned long) n);
       return FALSE;
     }
 
