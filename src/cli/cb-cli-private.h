@@ -35,14 +35,13 @@ int       cb_cli_fail          (CbCliExit       status,
 int       cb_cli_fail_error    (CbCliExit       status,
                                 const GError   *error);
 void      cb_cli_print_json    (JsonNode       *node);
-/* A computed number to @digits significant digits, formatted by the
- * rounding rules ("31.7", "0.00120", "5.0×10^6"). */
-char     *cb_cli_format        (double          value,
-                                guint           digits);
+/* @text padded with spaces to @width characters (not bytes), on the left
+ * for a positive width, on the right for a negative one. */
+char     *cb_cli_pad           (const char     *text,
+                                int             width);
 void      cb_cli_add_dof       (JsonBuilder    *builder,
                                 const char     *member,
                                 double          dof);
-char     *cb_cli_format_dof    (double          dof);
 /* Parses "1,2,3" (commas or spaces) into doubles; @option names the option in errors. */
 GArray   *cb_cli_parse_list    (const char     *text,
                                 const char     *option,

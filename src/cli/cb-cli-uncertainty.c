@@ -10,6 +10,7 @@
 
 #include "cb-cli-private.h"
 #include "core/cb-budget.h"
+#include "core/cb-format.h"
 #include "core/cb-mcm.h"
 #include "core/cb-rounding.h"
 
@@ -108,7 +109,7 @@ print_correlation (const CbBudget *budget,
       printf ("  %-10s", cb_budget_get_output_name (budget, reported[a]));
       for (guint b = 0; b < n_reported; b++)
         {
-          g_autofree char *r = cb_cli_format (correlation (result, reported[a], reported[b]), 3);
+          g_autofree char *r = cb_format_significant (correlation (result, reported[a], reported[b]), 3);
           printf (" %10s", r);
         }
       printf ("\n");
@@ -131,38 +132,62 @@ mcm_correlation (gconstpointer result,
   return cb_mcm_result_get_correlation (result, i, j);
 }
 
+/* One line of the budget table, aligned by characters so that "×10⁻⁶"
+ * and Chinese headings keep the columns straight. */
+static void
+print_budget_row (const char * const cells[6])
+{
+  static const int widths[] = { -12, 14, 12, 14, 12, 8 };
+  GString *line = g_string_new (" ");
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      g_autofree char *cell = cb_cli_pad (cells[i], widths[i]);
+
+      g_string_append_printf (line, " %s", cell);
+    }
+  printf ("%s\n", line->str);
+  g_string_free (line, TRUE);
+}
+
 static void
 print_gum_output (const CbGumOutput *output)
 {
   g_autofree char *value_text = NULL;
   g_autofree char *expanded_text = NULL;
-  g_autofree char *u = cb_cli_format (output->u, 3);
-  g_autofree char *k = cb_cli_format (output->k, 3);
-  g_autofree char *p = cb_cli_format (output->p, 4);
-  g_autofree char *dof = cb_cli_format_dof (output->dof);
+  g_autofree char *u = cb_format_significant (output->u, 3);
+  g_autofree char *k = cb_format_significant (output->k, 3);
+  g_autofree char *p = cb_format_exact (output->p);
+  g_autofree char *dof = cb_format_dof (output->dof);
 
   if (report_pair (output->value, output->expanded, &value_text, &expanded_text))
     printf ("%s = %s ± %s\n", output->name, value_text, expanded_text);
   else
     {
-      g_autofree char *y = cb_cli_format (output->value, 8);
+      g_autofree char *y = cb_format_significant (output->value, 8);
       printf ("%s = %s\n", output->name, y);
     }
   printf ("  %s: %s    %s: %s    k = %s    p = %s\n",
           _("combined standard uncertainty u_c"), u, _("effective degrees of freedom"), dof, k, p);
 
-  printf ("\n  %-12s %14s %12s %14s %12s %8s\n",
-          _("input"), _("value x_i"), _("u(x_i)"), _("c_i"), _("u_i(y)"), _("ν_i"));
+  {
+    const char *header[] = { _("input"), _("value x_i"), _("u(x_i)"), _("c_i"), _("u_i(y)"), _("ν_i") };
+
+    printf ("\n");
+    print_budget_row (header);
+  }
   for (guint r = 0; r < output->n_rows; r++)
     {
       const CbBudgetRow *row = &output->rows[r];
-      g_autofree char *x = cb_cli_format (row->value, 6);
-      g_autofree char *ux = cb_cli_format (row->u, 3);
-      g_autofree char *c = cb_cli_format (row->sensitivity, 3);
-      g_autofree char *ui = cb_cli_format (row->contribution, 3);
-      g_autofree char *nu = cb_cli_format_dof (row->dof);
+      g_autofree char *x = cb_format_exact (row->value);
+      g_autofree char *ux = cb_format_significant (row->u, 3);
+      g_autofree char *c = cb_format_significant (row->sensitivity, 3);
+      g_autofree char *ui = cb_format_significant (row->contribution, 3);
+      g_autofree char *nu = cb_format_dof (row->dof);
 
-      printf ("  %-12s %14s %12s %14s %12s %8s\n", row->input, x, ux, c, ui, nu);
+      const char *cells[] = { row->input, x, ux, c, ui, nu };
+
+      print_budget_row (cells);
     }
 }
 
@@ -416,7 +441,7 @@ cb_cli_mcm (int    argc,
     }
 
   {
-    g_autofree char *p = cb_cli_format (cb_mcm_result_get_p (result), 4);
+    g_autofree char *p = cb_format_exact (cb_mcm_result_get_p (result));
     g_autofree char *trials = g_strdup_printf ("%" G_GUINT64_FORMAT, cb_mcm_result_get_trials (result));
     g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, options.seed);
 
@@ -427,12 +452,12 @@ cb_cli_mcm (int    argc,
   for (guint i = 0; i < n_reported; i++)
     {
       const CbMcmOutput *output = cb_mcm_result_get_output (result, reported[i]);
-      g_autofree char *y = cb_cli_format (output->value, 8);
-      g_autofree char *u = cb_cli_format (output->u, 3);
-      g_autofree char *low = cb_cli_format (output->low, 8);
-      g_autofree char *high = cb_cli_format (output->high, 8);
-      g_autofree char *slow = cb_cli_format (output->symmetric_low, 8);
-      g_autofree char *shigh = cb_cli_format (output->symmetric_high, 8);
+      g_autofree char *y = cb_format_significant (output->value, 8);
+      g_autofree char *u = cb_format_significant (output->u, 3);
+      g_autofree char *low = cb_format_significant (output->low, 8);
+      g_autofree char *high = cb_format_significant (output->high, 8);
+      g_autofree char *slow = cb_format_significant (output->symmetric_low, 8);
+      g_autofree char *shigh = cb_format_significant (output->symmetric_high, 8);
 
       printf ("\n%s = %s    u = %s\n", output->name, y, u);
       printf ("  %s: [%s, %s]\n", _("shortest coverage interval"), low, high);

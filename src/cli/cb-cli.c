@@ -19,6 +19,7 @@ static const CbCliCommand commands[] = {
   { "mcm",         N_("Evaluate an uncertainty budget file by Monte Carlo (GUM Supplement 1)"), cb_cli_mcm },
   { "round",       N_("Round a value per GB/T 8170"), cb_cli_round },
   { "report",      N_("Report a result with its expanded uncertainty per JJF 1059.1"), cb_cli_report },
+  { "decide",      N_("Decide whether an error conforms to its maximum permissible error"), cb_cli_decide },
   { "judge",       N_("Judge a value against a limit per GB/T 8170"), cb_cli_judge },
 };
 
@@ -142,34 +143,25 @@ cb_cli_print_json (JsonNode *node)
 }
 
 char *
-cb_cli_format (double value,
-               guint  digits)
+cb_cli_pad (const char *text,
+            int         width)
 {
-  g_autoptr(CbDecimal) decimal = NULL;
-  g_autoptr(CbDecimal) rounded = NULL;
-  int last;
+  glong length = g_utf8_strlen (text, -1);
+  GString *padded = g_string_new (NULL);
 
-  if (!isfinite (value))
-    return g_strdup (isnan (value) ? "nan" : (value > 0 ? "inf" : "-inf"));
-
-  decimal = cb_decimal_from_double (value);
-  rounded = cb_round_to_significant (decimal, digits, NULL);
-  if (rounded == NULL)
-    return cb_decimal_to_string (decimal);
-
-  /* Plain notation reads best from 10^-4 to 10^7; beyond, powers of ten. */
-  last = cb_decimal_get_last_place (rounded);
-  if (value != 0 && (fabs (value) >= 1e7 || fabs (value) < 1e-4) && (last > 0 || last < -6))
-    return cb_decimal_to_string_sci (rounded);
-  return cb_decimal_to_string (rounded);
-}
-
-char *
-cb_cli_format_dof (double dof)
-{
-  if (isinf (dof))
-    return g_strdup ("∞");
-  return cb_cli_format (dof, 3);
+  if (width < 0)
+    {
+      g_string_append (padded, text);
+      for (glong i = length; i < -width; i++)
+        g_string_append_c (padded, ' ');
+    }
+  else
+    {
+      for (glong i = length; i < width; i++)
+        g_string_append_c (padded, ' ');
+      g_string_append (padded, text);
+    }
+  return g_string_free (padded, FALSE);
 }
 
 void

@@ -111,7 +111,7 @@ test_usage (void)
   run_cli (&run, "--help", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "mcm"));
-  g_assert_nonnull (strstr (run.out, "judge"));
+  g_assert_nonnull (strstr (run.out, "decide"));
 
   run_clear (&run);
   run_cli (&run, "frobnicate", NULL);

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "cb-application.h"
+#include "cb-window.h"
+
+#define SCREENSHOT_WIDTH  1280
+#define SCREENSHOT_HEIGHT 800
+
+struct _CbApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  gboolean        settings_looked_up;
+  char           *screenshot_dir;
+  int             exit_status;
+};
+
+G_DEFINE_FINAL_TYPE (CbApplication, cb_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Save every page, drawn at 1280×800, as DIR/PAGE-LANGUAGE.png, and quit"), N_("DIR") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Show the version and quit"), NULL },
+  { NULL }
+};
+
+/* Helpers */
+
+static gboolean
+is_c_locale (const char *locale)
+{
+  return locale == NULL || g_str_equal (locale, "C") || g_str_equal (locale, "POSIX");
+}
+
+/* gettext ignores LANGUAGE under the C locale; C.UTF-8 behaves as C in all
+ * else, and lets a chosen language apply on a machine with no locale set. */
+static void
+let_language_apply (void)
+{
+  const char *language = g_getenv ("LANGUAGE");
+
+  if (language != NULL && *language != '\0' && is_c_locale (setlocale (LC_MESSAGES, NULL)))
+    setlocale (LC_MESSAGES, "C.UTF-8");
+}
+
+/* Run from the build tree, the program reads the catalogs built there. */
+static char *
+find_localedir (void)
+{
+#ifdef CB_BUILD_ROOT
+  g_autofree char *program = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (program != NULL && g_str_has_prefix (program, CB_BUILD_ROOT G_DIR_SEPARATOR_S))
+    {
+      char *localedir = g_build_filename (CB_BUILD_ROOT, "po", NULL);
+
+      if (g_file_test (localedir, G_FILE_TEST_IS_DIR))
+        return localedir;
+      g_free (localedir);
+    }
+#endif
+  return g_strdup (LOCALEDIR);
+}
+
+static GSettings *
+ensure_settings (CbApplication *self)
+{
+  GSettingsSchemaSource *source;
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (self->settings_looked_up)
+    return self->settings;
+  self->settings_looked_up = TRUE;
+
+  /* g_settings_new() aborts on a missing schema; a workstation should
+   * still start, only without remembering anything. */
+  source = g_settings_schema_source_get_default ();
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_printerr (_("calbench: the settings schema %s is not installed; "
+                    "window size and the last file will not be kept\n"),
+                  APPLICATION_ID);
+      return NULL;
+    }
+
+  self->settings = g_settings_new_full (schema, NULL, NULL);
+  return self->settings;
+}
+
+/* Callbacks */
+
+static void
+on_screenshots_taken (GObject      *source_object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(CbApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shown = g_filename_display_name (self->screenshot_dir);
+  guint written;
+
+  written = cb_window_take_screenshots_finish (CB_WINDOW (source_object), result, &error);
+  if (error != NULL)
+    {
+      g_printerr (_("calbench: screenshots: %s\n"), error->message);
+      self->exit_status = 1;
+    }
+  else
+    {
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%u page saved in %s\n", "%u pages saved in %s\n", written),
+               written, shown);
+    }
+
+  g_application_release (G_APPLICATION (self));
+  g_application_quit (G_APPLICATION (self));
+}
+
+/* Actions */
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *application = GTK_APPLICATION (user_data);
+  AdwAboutWindow *about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+
+  gtk_window_set_transient_for (GTK_WINDOW (about), gtk_application_get_active_window (application));
+  adw_about_window_set_application_name (about, _("Calbench"));
+  adw_about_window_set_application_icon (about, APPLICATION_ID);
+  adw_about_window_set_version (about, PACKAGE_VERSION);
+  adw_about_window_set_developer_name (about, _("The Calbench developers"));
+  adw_about_window_set_comments (about,
+                                 _("A workstation for calibration and legal-metrology laboratories: "
+                                   "records, uncertainty, rounding and conformity, and certificates anyone can verify."));
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  /* TRANSLATORS: your names, one per line */
+  adw_about_window_set_translator_credits (about, _("translator-credits"));
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
+  { "about", about_activated, NULL, NULL, NULL, { 0 } },
+};
+
+/* Overrides */
+
+static int
+cb_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  CbApplication *self = CB_APPLICATION (application);
+  const char *directory = NULL;
+  GSettings *settings;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("calbench %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "screenshot", "^&ay", &directory))
+    {
+      g_free (self->screenshot_dir);
+      self->screenshot_dir = g_strdup (directory);
+      /* A one-off run: no hand-over to an instance already running. */
+      g_application_set_flags (application,
+                               g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+    }
+
+  /* Before GTK starts, so that its own strings follow too. */
+  settings = ensure_settings (self);
+  if (settings != NULL)
+    {
+      g_autofree char *language = g_settings_get_string (settings, "language");
+
+      if (*language != '\0')
+        {
+          g_setenv ("LANGUAGE", language, TRUE);
+          let_language_apply ();
+        }
+    }
+
+  return G_APPLICATION_CLASS (cb_application_parent_class)->handle_local_options (application, options);
+}
+
+static void
+cb_application_startup (GApplication *application)
+{
+  static const char * const quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (cb_application_parent_class)->startup (application);
+
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+}
+
+static void
+cb_application_activate (GApplication *application)
+{
+  CbApplication *self = CB_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  gboolean screenshots = self->screenshot_dir != NULL;
+
+  if (window == NULL)
+    window = GTK_WINDOW (cb_window_new (GTK_APPLICATION (application), ensure_settings (self),
+                                        !screenshots));
+
+  if (!screenshots)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  {
+    g_autofree char *language = cb_application_dup_language ();
+
+    gtk_window_set_default_size (window, SCREENSHOT_WIDTH, SCREENSHOT_HEIGHT);
+    gtk_widget_add_css_class (GTK_WIDGET (window), "cb-screenshot");
+    gtk_window_present (window);
+    g_application_hold (application);
+    cb_window_take_screenshots_async (CB_WINDOW (window), self->screenshot_dir, language, NULL,
+                                      on_screenshots_taken, g_object_ref (self));
+  }
+}
+
+static void
+cb_application_finalize (GObject *object)
+{
+  CbApplication *self = CB_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_free (self->screenshot_dir);
+
+  G_OBJECT_CLASS (cb_application_parent_class)->finalize (object);
+}
+
+static void
+cb_application_class_init (CbApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = cb_application_finalize;
+  application_class->handle_local_options = cb_application_handle_local_options;
+  application_class->startup = cb_application_startup;
+  application_class->activate = cb_application_activate;
+}
+
+static void
+cb_application_init (CbApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+}
+
+/* Public API */
+
+void
+cb_application_setup_i18n (void)
+{
+  g_autofree char *localedir = find_localedir ();
+
+  setlocale (LC_ALL, "");
+  let_language_apply ();
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  /* The locale is set; GTK setting it again would undo the above. */
+  gtk_disable_setlocale ();
+}
+
+CbApplication *
+cb_application_new (void)
+{
+  return g_object_new (CB_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/org/calbench/Calbench",
+                       NULL);
+}
+
+GSettings *
+cb_application_get_settings (CbApplication *self)
+{
+  g_return_val_if_fail (CB_IS_APPLICATION (self), NULL);
+
+  return ensure_settings (self);
+}
+
+int
+cb_application_get_exit_status (CbApplication *self)
+{
+  g_return_val_if_fail (CB_IS_APPLICATION (self), 1);
+
+  return self->exit_status;
+}
+
+char *
+cb_application_dup_language (void)
+{
+  const char * const *names = g_get_language_names ();
+  const char *first = names != NULL && names[0] != NULL ? names[0] : "C";
+  char *language = g_strndup (first, strcspn (first, ".@"));
+
+  if (is_c_locale (language))
+    {
+      g_free (language);
+      return g_strdup ("en");
+    }
+  return language;
+}

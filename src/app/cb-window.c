@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "cb-calculator-page.h"
+#include "cb-window.h"
+
+/* Frames to let pass after showing a page before it is saved: one to lay it
+ * out, one to draw it, one to spare for what the first draw queued. */
+#define SCREENSHOT_FRAMES 3
+
+struct _CbWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template children */
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar_pane;
+  GtkListBox           *sidebar;
+  GtkStack             *stack;
+  CbCalculatorPage     *calculator_page;
+
+  GSettings            *settings;
+  gboolean              restore;
+};
+
+G_DEFINE_FINAL_TYPE (CbWindow, cb_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_RESTORE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* A screenshot run: which page comes next, and what was written. */
+typedef struct
+{
+  char   *directory;
+  char   *language;
+  GStrv   pages;
+  guint   index;
+  guint   frames;
+  guint   written;
+} ScreenshotJob;
+
+static void take_next_screenshot (GTask *task);
+
+/* Helpers */
+
+static void
+screenshot_job_free (gpointer data)
+{
+  ScreenshotJob *job = data;
+
+  g_free (job->directory);
+  g_free (job->language);
+  g_strfreev (job->pages);
+  g_free (job);
+}
+
+static GtkWidget *
+create_sidebar_row (GtkStackPage *page)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *image = gtk_image_new_from_icon_name (gtk_stack_page_get_icon_name (page));
+  GtkWidget *label = gtk_label_new (gtk_stack_page_get_title (page));
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), image);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  /* The row is found again by the page it stands for. */
+  gtk_widget_set_name (row, gtk_stack_page_get_name (page));
+  return row;
+}
+
+static void
+populate_sidebar (CbWindow *self)
+{
+  g_autoptr(GtkSelectionModel) pages = gtk_stack_get_pages (self->stack);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      GtkStackPage *page = GTK_STACK_PAGE (item);
+
+      gtk_list_box_append (self->sidebar, create_sidebar_row (page));
+    }
+}
+
+static void
+select_sidebar_row (CbWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), name) == 0)
+      gtk_list_box_select_row (self->sidebar, GTK_LIST_BOX_ROW (row));
+}
+
+static void
+restore_state (CbWindow *self)
+{
+  int width;
+  int height;
+
+  if (self->settings == NULL || !self->restore)
+    return;
+
+  width = g_settings_get_int (self->settings, "window-width");
+  height = g_settings_get_int (self->settings, "window-height");
+  if (width > 0 && height > 0)
+    gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+save_state (CbWindow *self)
+{
+  int width;
+  int height;
+  gboolean maximized;
+
+  if (self->settings == NULL || !self->restore)
+    return;
+
+  maximized = gtk_window_is_maximized (GTK_WINDOW (self));
+  g_settings_set_boolean (self->settings, "window-maximized", maximized);
+  /* A maximized window keeps the size to come back to. */
+  if (maximized)
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+}
+
+static void
+open_last_budget (CbWindow *self)
+{
+  g_autofree char *last = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (self->settings == NULL || !self->restore)
+    return;
+
+  last = g_settings_get_string (self->settings, "last-budget");
+  if (last == NULL || *last == '\0')
+    return;
+  file = g_file_new_for_commandline_arg (last);
+  /* A file since moved away is not worth an error at start. */
+  if (g_file_is_native (file) && !g_file_query_exists (file, NULL))
+    return;
+  cb_calculator_page_open (self->calculator_page, file);
+}
+
+static gboolean
+save_png (GtkWidget   *widget,
+          const char  *path,
+          GError     **error)
+{
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderer *renderer;
+
+  if (width <= 0 || height <= 0 || gtk_widget_get_native (widget) == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("the window is not shown, so there is nothing to save"));
+      return FALSE;
+    }
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  if (node == NULL || renderer == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("the window drew nothing"));
+      return FALSE;
+    }
+
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (texture == NULL || !gdk_texture_save_to_png (texture, path))
+    {
+      g_autofree char *shown = g_filename_display_name (path);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("could not write %s"), shown);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Callbacks */
+
+static void
+on_folded_changed (CbWindow *self)
+{
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+  g_autoptr(GtkSelectionModel) pages = gtk_stack_get_pages (self->stack);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      GtkStackPage *page = GTK_STACK_PAGE (item);
+      GtkWidget *child = gtk_stack_page_get_child (page);
+
+      if (g_object_class_find_property (G_OBJECT_GET_CLASS (child), "folded") != NULL)
+        g_object_set (child, "folded", folded, NULL);
+    }
+}
+
+static void
+on_sidebar_row_activated (CbWindow      *self,
+                          GtkListBoxRow *row)
+{
+  gtk_stack_set_visible_child_name (self->stack, gtk_widget_get_name (GTK_WIDGET (row)));
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->stack));
+}
+
+static void
+on_visible_page_changed (CbWindow *self)
+{
+  select_sidebar_row (self);
+}
+
+static gboolean
+on_screenshot_tick (GtkWidget     *widget,
+                    GdkFrameClock *frame_clock,
+                    gpointer       user_data)
+{
+  GTask *task = user_data;
+  ScreenshotJob *job = g_task_get_task_data (task);
+  g_autofree char *basename = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return G_SOURCE_REMOVE;
+
+  if (++job->frames < SCREENSHOT_FRAMES)
+    return G_SOURCE_CONTINUE;
+
+  basename = g_strdup_printf ("%s-%s.png", job->pages[job->index], job->language);
+  path = g_build_filename (job->directory, basename, NULL);
+  if (!save_png (widget, path, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return G_SOURCE_REMOVE;
+    }
+
+  job->written++;
+  job->index++;
+  take_next_screenshot (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+take_next_screenshot (GTask *task)
+{
+  CbWindow *self = g_task_get_source_object (task);
+  ScreenshotJob *job = g_task_get_task_data (task);
+
+  if (job->pages[job->index] == NULL)
+    {
+      g_task_return_int (task, job->written);
+      return;
+    }
+
+  job->frames = 0;
+  gtk_stack_set_visible_child_name (self->stack, job->pages[job->index]);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), on_screenshot_tick,
+                                g_object_ref (task), g_object_unref);
+}
+
+/* Actions */
+
+static void
+show_sidebar_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CbWindow *self = CB_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar_pane);
+}
+
+/* Overrides */
+
+static gboolean
+cb_window_close_request (GtkWindow *window)
+{
+  save_state (CB_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (cb_window_parent_class)->close_request (window);
+}
+
+static void
+cb_window_constructed (GObject *object)
+{
+  CbWindow *self = CB_WINDOW (object);
+
+  G_OBJECT_CLASS (cb_window_parent_class)->constructed (object);
+
+  g_object_set (self->calculator_page, "settings", self->settings, NULL);
+  restore_state (self);
+  open_last_budget (self);
+}
+
+static void
+cb_window_dispose (GObject *object)
+{
+  CbWindow *self = CB_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (cb_window_parent_class)->dispose (object);
+}
+
+static void
+cb_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CbWindow *self = CB_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_RESTORE:
+      g_value_set_boolean (value, self->restore);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  CbWindow *self = CB_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_set_object (&self->settings, g_value_get_object (value));
+      break;
+    case PROP_RESTORE:
+      self->restore = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_window_class_init (CbWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = cb_window_constructed;
+  object_class->dispose = cb_window_dispose;
+  object_class->get_property = cb_window_get_property;
+  object_class->set_property = cb_window_set_property;
+  window_class->close_request = cb_window_close_request;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RESTORE] =
+    g_param_spec_boolean ("restore", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CB_TYPE_CALCULATOR_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/calbench/Calbench/ui/cb-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, sidebar_pane);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, calculator_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
+
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_activated);
+}
+
+static void
+cb_window_init (CbWindow *self)
+{
+  self->restore = TRUE;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  populate_sidebar (self);
+  select_sidebar_row (self);
+  on_folded_changed (self);
+}
+
+/* Public API */
+
+CbWindow *
+cb_window_new (GtkApplication *application,
+               GSettings      *settings,
+               gboolean        restore)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (CB_TYPE_WINDOW,
+                       "application", application,
+                       "settings", settings,
+                       "restore", restore,
+                       NULL);
+}
+
+GStrv
+cb_window_dup_page_names (CbWindow *self)
+{
+  g_autoptr(GtkSelectionModel) pages = NULL;
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  guint n;
+
+  g_return_val_if_fail (CB_IS_WINDOW (self), NULL);
+
+  pages = gtk_stack_get_pages (self->stack);
+  n = g_list_model_get_n_items (G_LIST_MODEL (pages));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      GtkStackPage *page = GTK_STACK_PAGE (item);
+
+      g_strv_builder_add (names, gtk_stack_page_get_name (page));
+    }
+  return g_strv_builder_end (names);
+}
+
+void
+cb_window_take_screenshots_async (CbWindow            *self,
+                                  const char          *directory,
+                                  const char          *language,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ScreenshotJob *job;
+
+  g_return_if_fail (CB_IS_WINDOW (self));
+  g_return_if_fail (directory != NULL);
+  g_return_if_fail (language != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cb_window_take_screenshots_async);
+
+  if (g_mkdir_with_parents (directory, 0755) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *shown = g_filename_display_name (directory);
+
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                               _("Could not create the folder %s: %s"), shown,
+                               g_strerror (saved_errno));
+      return;
+    }
+
+  job = g_new0 (ScreenshotJob, 1);
+  job->directory = g_strdup (directory);
+  job->language = g_strdup (language);
+  job->pages = cb_window_dup_page_names (self);
+  g_task_set_task_data (task, job, screenshot_job_free);
+
+  /* Each page is saved as it rests, not half faded in. */
+  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
+  take_next_screenshot (task);
+}
+
+guint
+cb_window_take_screenshots_finish (CbWindow      *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  gssize written;
+
+  g_return_val_if_fail (CB_IS_WINDOW (self), 0);
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  written = g_task_propagate_int (G_TASK (result), error);
+  return written > 0 ? (guint) written : 0;
+}

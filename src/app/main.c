@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "cb-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(CbApplication) application = NULL;
+  int status;
+
+  cb_application_setup_i18n ();
+  application = cb_application_new ();
+  status = g_application_run (G_APPLICATION (application), argc, argv);
+  return status != 0 ? status : cb_application_get_exit_status (application);
+}
