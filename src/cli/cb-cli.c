@@ -19,6 +19,7 @@ static const CbCliCommand commands[] = {
   { "mcm",         N_("Evaluate an uncertainty budget file by Monte Carlo (GUM Supplement 1)"), cb_cli_mcm },
   { "round",       N_("Round a value per GB/T 8170"), cb_cli_round },
   { "report",      N_("Report a result with its expanded uncertainty per JJF 1059.1"), cb_cli_report },
+  { "fit",         N_("Fit a straight line with uncertainties"), cb_cli_fit },
   { "decide",      N_("Decide whether an error conforms to its maximum permissible error"), cb_cli_decide },
   { "judge",       N_("Judge a value against a limit per GB/T 8170"), cb_cli_judge },
 };

@@ -374,6 +374,50 @@ test_mcm (void)
   g_assert_cmpint (first.status, ==, 2);
 }
 
+static void
+test_fit (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonObject) object = NULL;
+  JsonObject *prediction;
+
+  /* GUM H.3, thermometer calibration. */
+  run_cli (&run, "fit",
+           "--x", "21.521,22.012,22.512,23.003,23.507,23.999,24.513,25.002,25.503,26.010,26.511",
+           "--y", "-0.171,-0.169,-0.166,-0.159,-0.164,-0.165,-0.156,-0.157,-0.159,-0.161,-0.160",
+           "--x0", "20", "--at", "30", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  object = parse_json (run.out);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "intercept"), -0.1712, 0.00005);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "slope"), 0.00218, 0.000005);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "correlation"), -0.930, 0.0005);
+  g_assert_cmpint (json_object_get_int_member (object, "n"), ==, 11);
+  prediction = json_object_get_object_member (object, "prediction");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (prediction, "y"), -0.1494, 0.00005);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (prediction, "u"), 0.0041, 0.00005);
+  g_assert_cmpfloat (json_object_get_double_member (prediction, "dof"), ==, 9);
+
+  run_clear (&run);
+  run_cli (&run, "fit", "--x", "1,2,3,4", "--y", "3,5,7,9", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "4 points"));
+
+  run_clear (&run);
+  run_cli (&run, "fit", "--x", "1,2,3", "--y", "1,2", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--y"));
+
+  run_clear (&run);
+  run_cli (&run, "fit", "--x", "1,2,x", "--y", "1,2,3", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--x item 3"));
+
+  run_clear (&run);
+  run_cli (&run, "fit", "--x", "2,2,2", "--y", "1,2,3", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--x"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -390,6 +434,7 @@ main (int    argc,
   g_test_add_func ("/cli/uncertainty/several-outputs", test_uncertainty_several_outputs);
   g_test_add_func ("/cli/uncertainty/errors", test_uncertainty_errors);
   g_test_add_func ("/cli/mcm", test_mcm);
+  g_test_add_func ("/cli/fit", test_fit);
 
   return g_test_run ();
 }
