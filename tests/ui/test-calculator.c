@@ -534,7 +534,7 @@ static void
 test_screenshot (void)
 {
   g_autofree char *directory = g_dir_make_tmp ("calbench-shots-XXXXXX", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = NULL;
