@@ -178,6 +178,7 @@ show_mcm (CbResultPanel *self)
   g_autofree char *trials = NULL;
   g_autofree char *p = NULL;
   g_autofree char *caption = NULL;
+  g_autofree char *seed = NULL;
   gboolean stale;
   int index = -1;
   int place;
@@ -222,8 +223,8 @@ show_mcm (CbResultPanel *self)
   p = cb_format_probability (cb_mcm_result_get_p (self->mcm_result));
   /* TRANSLATORS: %s are the number of trials and the coverage probability,
    * then the seed of the random number generator */
-  caption = g_strdup_printf (_("%s trials, shortest %s interval, seed %" G_GUINT64_FORMAT),
-                             trials, p, self->mcm_seed);
+  seed = g_strdup_printf ("%" G_GUINT64_FORMAT, self->mcm_seed);
+  caption = g_strdup_printf (_("%s trials, shortest %s interval, seed %s"), trials, p, seed);
 
   stale = self->stale || self->mcm_budget != self->budget;
   if (stale)

@@ -35,7 +35,7 @@ int       cb_cli_fail          (CbCliExit       status,
 int       cb_cli_fail_error    (CbCliExit       status,
                                 const GError   *error);
 void      cb_cli_print_json    (JsonNode       *node);
-/* @text padded with spaces to @width characters (not bytes), on the left
+/* @text padded with spaces to @width terminal columns, on the left
  * for a positive width, on the right for a negative one. */
 char     *cb_cli_pad           (const char     *text,
                                 int             width);

@@ -147,8 +147,12 @@ char *
 cb_cli_pad (const char *text,
             int         width)
 {
-  glong length = g_utf8_strlen (text, -1);
+  glong length = 0;
   GString *padded = g_string_new (NULL);
+
+  /* Terminal columns: CJK characters take two. */
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    length += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
 
   if (width < 0)
     {
