@@ -21,6 +21,7 @@ static const CbCliCommand commands[] = {
   { "report",      N_("Report a result with its expanded uncertainty per JJF 1059.1"), cb_cli_report },
   { "fit",         N_("Fit a straight line with uncertainties"), cb_cli_fit },
   { "decide",      N_("Decide whether an error conforms to its maximum permissible error"), cb_cli_decide },
+  { "audit",       N_("Verify the audit chain of a lab database, or show a record's history"), cb_cli_audit },
   { "judge",       N_("Judge a value against a limit per GB/T 8170"), cb_cli_judge },
 };
 
