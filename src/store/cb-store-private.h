@@ -14,6 +14,7 @@ struct _CbStore
   char    *actor;
   char    *workstation;
   guint    depth;       /* nested begin calls; only the outermost commits */
+  guint    password_iterations;
 };
 
 /* Sets @error from the connection's last error, naming @what. */

@@ -126,6 +126,7 @@ cb_store_open (const char  *path,
   store->path = g_strdup (path);
   store->actor = g_strdup ("system");
   store->workstation = g_strdup (g_get_host_name ());
+  store->password_iterations = 600000;
 
   if (sqlite3_open_v2 (path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                        NULL) != SQLITE_OK)

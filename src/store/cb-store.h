@@ -24,6 +24,7 @@ typedef enum
   CB_STORE_ERROR_REASON_REQUIRED,/* a change to recorded data without a reason */
   CB_STORE_ERROR_TAMPERED,       /* the audit chain or a row does not match */
   CB_STORE_ERROR_BUSY,
+  CB_STORE_ERROR_PERMISSION,     /* wrong password, locked account, missing authorisation */
 } CbStoreError;
 
 typedef struct _CbStore CbStore;

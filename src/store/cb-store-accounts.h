@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "cb-store.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Accounts: passwords hashed with PBKDF2-HMAC-SHA256 and a unique 16-byte
+ * salt; an account locks after repeated failures; every login and failure
+ * is logged.  Signing asks for the password again (cb_store_reauthenticate).
+ */
+
+#define CB_ACCOUNT_MIN_ITERATIONS 600000
+#define CB_ACCOUNT_MAX_FAILURES   5
+#define CB_ACCOUNT_LOCK_MINUTES   15
+
+typedef enum
+{
+  CB_PASSWORD_POLICY_PRODUCTION, /* at least CB_ACCOUNT_MIN_ITERATIONS */
+  CB_PASSWORD_POLICY_TEST,       /* a low count, only where a test asks for it */
+} CbPasswordPolicy;
+
+/* Sets @store's iteration count for new passwords: the production count
+ * unless a test explicitly asks for the test policy. */
+void      cb_store_set_password_policy (CbStore           *store,
+                                        CbPasswordPolicy   policy);
+gboolean  cb_store_set_password        (CbStore           *store,
+                                        gint64             staff_id,
+                                        const char        *password,
+                                        const char        *reason,
+                                        GError           **error);
+/* Checks @login's password; on success returns the staff id.  Fails with
+ * CB_STORE_ERROR_PERMISSION for a wrong password or a locked account, and
+ * logs either way. */
+gint64    cb_store_login               (CbStore           *store,
+                                        const char        *login,
+                                        const char        *password,
+                                        GError           **error);
+/* The second component of an electronic signature: the password again. */
+gboolean  cb_store_reauthenticate      (CbStore           *store,
+                                        gint64             staff_id,
+                                        const char        *password,
+                                        GError           **error);
+
+G_END_DECLS
