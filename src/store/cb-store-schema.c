@@ -192,8 +192,23 @@ static const char migration_1[] =
   " customer_id INTEGER REFERENCES customers (id), received TEXT NOT NULL, due TEXT NOT NULL,"
   " description TEXT NOT NULL, outcome TEXT, closed TEXT, " VOIDABLE ");";
 
+/* Version 2: issued certificates are never edited (changes go through a
+ * supplement or a replacement), and signed records keep their signatures
+ * honest: the store voids them when the data they covered change. */
+static const char migration_2[] =
+  "CREATE TRIGGER certificates_issued_frozen BEFORE UPDATE OF number, record_id, kind, replaces_id, pdf, sha256, issued_at"
+  " ON certificates WHEN OLD.status <> 'draft'"
+  " BEGIN SELECT RAISE (ABORT, 'an issued certificate is never edited: issue a supplement or a replacement'); END;"
+  "CREATE TRIGGER certificates_status_forward BEFORE UPDATE OF status ON certificates"
+  " WHEN NOT ((OLD.status = 'draft' AND NEW.status IN ('draft', 'issued'))"
+  "  OR (OLD.status = 'issued' AND NEW.status IN ('issued', 'superseded', 'withdrawn'))"
+  "  OR (OLD.status = NEW.status))"
+  " BEGIN SELECT RAISE (ABORT, 'a certificate moves draft → issued → superseded or withdrawn, never back'); END;"
+  "CREATE INDEX signatures_valid ON signatures (record_id, voided, meaning);";
+
 static const char * const migrations[] = {
   migration_1,
+  migration_2,
 };
 
 const char * const *

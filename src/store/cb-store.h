@@ -25,6 +25,7 @@ typedef enum
   CB_STORE_ERROR_TAMPERED,       /* the audit chain or a row does not match */
   CB_STORE_ERROR_BUSY,
   CB_STORE_ERROR_PERMISSION,     /* wrong password, locked account, missing authorisation */
+  CB_STORE_ERROR_RULE,           /* a rule of the lab refuses it: names the standard, method, template… */
 } CbStoreError;
 
 typedef struct _CbStore CbStore;
