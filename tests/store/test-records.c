@@ -7,6 +7,7 @@
 
 #include "store/cb-store.h"
 #include "store/cb-store-accounts.h"
+#include "store/cb-store-find.h"
 #include "store/cb-store-private.h"
 #include "store/cb-store-records.h"
 
@@ -105,7 +106,7 @@ fixture_set_up (Fixture       *fixture,
 
   customer = id (add (store, "customers", "name", "唐山钢铁集团有限责任公司", NULL));
   order = id (add (store, "orders", "number", "WT2026-00017", "customer_id", customer, "received", "2026-11-20", NULL));
-  sample = id (add (store, "samples", "label", "S2026-000123", "order_id", order, "name", "一般压力表", NULL));
+  sample = id (add (store, "samples", "label", "S2026-000123", "order_id", order, "name", "一般压力表", "serial", "P-20419", NULL));
   method = id (add (store, "methods", "code", "JJG 52-2013", "name", "弹性元件式一般压力表、压力真空表和真空表",
                     "kind", "verification-regulation", NULL));
   old_method = id (add (store, "methods", "code", "JJG 52-1999", "name", "弹簧管式一般压力表",
@@ -340,6 +341,31 @@ test_issued_certificate_frozen (Fixture       *fixture,
 }
 
 static void
+test_find (Fixture       *fixture,
+           gconstpointer  data)
+{
+  gint64 record = start_record (fixture);
+  gint64 other = start_record (fixture);
+  g_autoptr(GArray) by_customer = NULL;
+  g_autoptr(GArray) by_serial = NULL;
+  g_autoptr(GArray) nobody = NULL;
+
+  g_assert_cmpint (cb_store_find_sample (fixture->store, "S2026-000123", NULL), ==, 1);
+  g_assert_cmpint (cb_store_find_sample (fixture->store, "S2026-999999", NULL), ==, 0);
+  g_assert_cmpint (cb_store_find_certificate (fixture->store, "JD2026-000001", NULL), ==, 0);
+
+  by_customer = cb_store_find_records_by_customer (fixture->store, 1, 0, NULL);
+  g_assert_cmpuint (by_customer->len, ==, 2);
+  g_assert_cmpint (g_array_index (by_customer, gint64, 0), ==, other);
+  g_assert_cmpint (g_array_index (by_customer, gint64, 1), ==, record);
+  by_serial = cb_store_find_records_by_serial (fixture->store, "P-20419", 1, NULL);
+  g_assert_cmpuint (by_serial->len, ==, 1);
+  g_assert_cmpint (g_array_index (by_serial, gint64, 0), ==, other);
+  nobody = cb_store_find_records_by_customer (fixture->store, 42, 0, NULL);
+  g_assert_cmpuint (nobody->len, ==, 0);
+}
+
+static void
 test_migration_from_version_1 (void)
 {
   g_autoptr(GError) error = NULL;
@@ -397,6 +423,7 @@ main (int    argc,
   ADD ("/store/records/sign-off", test_sign_off);
   ADD ("/store/records/return-and-change", test_return_and_change);
   ADD ("/store/certificates/issued-frozen", test_issued_certificate_frozen);
+  ADD ("/store/find", test_find);
 #undef ADD
   g_test_add_func ("/store/migration/from-version-1", test_migration_from_version_1);
 
