@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "store/cb-store.h"
+#include "store-test-util.h"
 #include "store/cb-store-audit.h"
 
 /* A writer killed with SIGKILL at varied points: every write it had
@@ -76,13 +77,10 @@ check_database (const char *path,
 static void
 test_kill_writer (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("calbench-crash-XXXXXX", &error);
+  g_autofree char *dir = store_test_make_dir ();
   g_autofree char *path = g_build_filename (dir, "lab.db", NULL);
   g_autoptr(GArray) acknowledged = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint rounds = g_test_slow () ? 60 : 15;
-
-  g_assert_no_error (error);
 
   for (guint round = 0; round < rounds; round++)
     {
@@ -122,18 +120,7 @@ test_kill_writer (void)
       check_database (path, acknowledged);
     }
 
-  {
-    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-      {
-        g_autofree char *file = g_build_filename (dir, name, NULL);
-
-        g_unlink (file);
-      }
-    g_rmdir (dir);
-  }
+  store_test_remove_dir (dir);
 }
 
 int

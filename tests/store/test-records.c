@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "store/cb-store.h"
+#include "store-test-util.h"
 #include "store/cb-store-accounts.h"
 #include "store/cb-store-find.h"
 #include "store/cb-store-private.h"
@@ -82,8 +83,7 @@ fixture_set_up (Fixture       *fixture,
   g_autofree char *template = NULL, *performer = NULL, *approver = NULL;
   CbStore *store;
 
-  fixture->dir = g_dir_make_tmp ("calbench-records-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = store_test_make_dir ();
   fixture->path = g_build_filename (fixture->dir, "lab.db", NULL);
   store = fixture->store = cb_store_open (fixture->path, &error);
   g_assert_no_error (error);
@@ -130,18 +130,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_clear_pointer (&fixture->store, cb_store_close);
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  store_test_remove_dir (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
 }
@@ -369,7 +359,7 @@ static void
 test_migration_from_version_1 (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("calbench-migrate-XXXXXX", &error);
+  g_autofree char *dir = store_test_make_dir ();
   g_autofree char *path = g_build_filename (dir, "old.db", NULL);
   g_autoptr(CbStore) store = NULL;
   g_autofree char *number = NULL;
@@ -396,18 +386,7 @@ test_migration_from_version_1 (void)
   g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONSTRAINT);
 
   g_clear_pointer (&store, cb_store_close);
-  {
-    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-      {
-        g_autofree char *file = g_build_filename (dir, name, NULL);
-
-        g_unlink (file);
-      }
-    g_rmdir (dir);
-  }
+  store_test_remove_dir (dir);
 }
 
 int

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "store/cb-store.h"
+#include "store-test-util.h"
 #include "store/cb-store-audit.h"
 
 typedef struct
@@ -21,8 +22,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("calbench-store-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = store_test_make_dir ();
   fixture->path = g_build_filename (fixture->dir, "lab.db", NULL);
   fixture->store = cb_store_open (fixture->path, &error);
   g_assert_no_error (error);
@@ -33,18 +33,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_clear_pointer (&fixture->store, cb_store_close);
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  store_test_remove_dir (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
 }
