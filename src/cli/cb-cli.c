@@ -22,6 +22,7 @@ static const CbCliCommand commands[] = {
   { "fit",         N_("Fit a straight line with uncertainties"), cb_cli_fit },
   { "decide",      N_("Decide whether an error conforms to its maximum permissible error"), cb_cli_decide },
   { "audit",       N_("Verify the audit chain of a lab database, or show a record's history"), cb_cli_audit },
+  { "demo",        N_("Create a demo laboratory: demo init --db FILE"), cb_cli_demo },
   { "judge",       N_("Judge a value against a limit per GB/T 8170"), cb_cli_judge },
 };
 

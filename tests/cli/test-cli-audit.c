@@ -135,6 +135,75 @@ test_bad_input (void)
   g_assert_nonnull (strstr (run.err, "verify"));
 }
 
+static gint64
+count (const char *path,
+       const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+static void
+run_demo (Run        *run,
+          const char *first_arg,
+          ...)
+{
+  va_list args;
+
+  va_start (args, first_arg);
+  run_cli_v (run, "demo", first_arg, args);
+  va_end (args);
+}
+
+static void
+test_demo (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("calbench-cli-demo-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "demo.db", NULL);
+  g_auto(Run) run = { 0 };
+
+  g_assert_no_error (error);
+  run_demo (&run, "init", "--db", path, NULL);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "calbench-demo"));
+
+  /* A believable lab, in every state. */
+  g_assert_cmpint (count (path, "SELECT COUNT(*) FROM staff"), ==, 10);
+  g_assert_cmpint (count (path, "SELECT COUNT(DISTINCT role) FROM staff_roles"), ==, 5);
+  g_assert_cmpint (count (path, "SELECT COUNT(*) FROM customers"), ==, 30);
+  g_assert_cmpint (count (path, "SELECT COUNT(*) FROM ledger"), ==, 300);
+  g_assert_cmpint (count (path, "SELECT COUNT(*) FROM standards"), ==, 40);
+  g_assert_cmpint (count (path, "SELECT COUNT(*) FROM standards WHERE status = 'out-of-service'"), ==, 1);
+  g_assert_cmpint (count (path, "SELECT COUNT(*) FROM standards WHERE valid_until < date('now')"), ==, 1);
+  g_assert_cmpint (count (path, "SELECT COUNT(*) FROM methods WHERE code = 'JJG 52-2013' AND status = 'current'"), ==, 1);
+  g_assert_cmpint (count (path, "SELECT COUNT(*) FROM methods WHERE code = 'JJF 1587-2016'"), ==, 1);
+  g_assert_cmpint (count (path, "SELECT COUNT(DISTINCT status) FROM certificates"), ==, 4);
+  g_assert_cmpint (count (path, "SELECT COUNT(*) FROM certificates WHERE kind = 'replacement'"), >, 0);
+  g_assert_cmpint (count (path, "SELECT julianday('now') - julianday(MIN(received)) FROM orders"), >=, 360);
+
+  /* Every row went through the audit trail. */
+  run_audit (&run, "verify", "--db", path, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+
+  /* An existing file is never overwritten. */
+  run_demo (&run, "init", "--db", path, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "exists"));
+
+  remove_database (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -144,6 +213,7 @@ main (int    argc,
   g_test_add_func ("/cli/audit/verify", test_verify);
   g_test_add_func ("/cli/audit/show", test_show);
   g_test_add_func ("/cli/audit/bad-input", test_bad_input);
+  g_test_add_func ("/cli/demo", test_demo);
 
   return g_test_run ();
 }
