@@ -33,6 +33,7 @@ typedef enum
   OP_ACOS,
   OP_ATAN,
   OP_ABS,
+  OP_STEP,
   /* binary */
   OP_ADD,
   OP_SUB,
@@ -144,6 +145,7 @@ static const Function functions[] = {
   { "acos", OP_ACOS, 1 },
   { "atan", OP_ATAN, 1 },
   { "abs", OP_ABS, 1 },
+  { "step", OP_STEP, 1 },
   { "atan2", OP_ATAN2, 2 },
   { "min", OP_MIN, 0 },
   { "max", OP_MAX, 0 },
@@ -162,6 +164,7 @@ static const char * const op_names[] = {
   [OP_ACOS] = "acos",
   [OP_ATAN] = "atan",
   [OP_ABS] = "abs",
+  [OP_STEP] = "step",
   [OP_ADD] = "+",
   [OP_SUB] = "-",
   [OP_MUL] = "*",
@@ -221,6 +224,7 @@ apply_scalar (Op      op,
       break;
     case OP_ATAN:  v = atan (a); break;
     case OP_ABS:   v = fabs (a); break;
+    case OP_STEP:  v = a > 0 ? 1 : 0; break;
     case OP_ADD:   v = a + b; break;
     case OP_SUB:   v = a - b; break;
     case OP_MUL:   v = a * b; break;
@@ -1172,6 +1176,7 @@ run_instr (Op            op,
     case OP_ACOS:  UNARY_KERNEL (acos (x));
     case OP_ATAN:  UNARY_KERNEL (atan (x));
     case OP_ABS:   UNARY_KERNEL (fabs (x));
+    case OP_STEP:  UNARY_KERNEL (x > 0 ? 1.0 : 0.0);
     case OP_ADD:   BINARY_KERNEL (x + y);
     case OP_SUB:   BINARY_KERNEL (x - y);
     case OP_MUL:   BINARY_KERNEL (x * y);
@@ -1523,6 +1528,7 @@ jet_apply (const Instr *in,
       jet_unary (r, a, v, 1 / d, -2 * x / (d * d));
       break;
     case OP_ABS:   jet_unary (r, a, v, x >= 0 ? 1 : -1, 0); break;
+    case OP_STEP:  jet_unary (r, a, v, 0, 0); break;
     case OP_ADD:   jet_binary (r, a, b, v, 1, 1, 0, 0, 0); break;
     case OP_SUB:   jet_binary (r, a, b, v, 1, -1, 0, 0, 0); break;
     case OP_MUL:   jet_binary (r, a, b, v, y, x, 0, 1, 0); break;
@@ -1967,4 +1973,180 @@ cb_jet_copy (CbJet       *dest,
   g_return_if_fail (dest->n == src->n);
 
   jet_assign (dest, src);
+}
+
+static CbUnit *
+unit_error (const CbExpr  *expr,
+            const Node    *node,
+            GError       **error,
+            const char    *format,
+            ...) G_GNUC_PRINTF (4, 5);
+
+static CbUnit *
+unit_error (const CbExpr  *expr,
+            const Node    *node,
+            GError       **error,
+            const char    *format,
+            ...)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *span = g_strndup (expr->text + node->start, node->end - node->start);
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, CB_UNIT_ERROR, CB_UNIT_ERROR_MISMATCH,
+               /* Translators: "in 'p - t': MPa − °C: the units differ" */
+               _("in '%s': %s"), span, what);
+  return NULL;
+}
+
+CbUnit *
+cb_expr_infer_unit (const CbExpr    *expr,
+                    CbExprUnitFunc   func,
+                    gpointer         user_data,
+                    GError         **error)
+{
+  g_autoptr(GPtrArray) stack = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_unit_free);
+  /* The constant on top of each stack entry, for exponents; NAN otherwise. */
+  g_autoptr(GArray) constants = g_array_new (FALSE, FALSE, sizeof (double));
+
+  g_return_val_if_fail (expr != NULL, NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  for (guint i = 0; i < expr->n_nodes; i++)
+    {
+      const Node *node = &expr->nodes[i];
+      CbUnit *result = NULL;
+      double constant = NAN;
+
+      if (node->op == OP_CONST)
+        {
+          result = cb_unit_new_any ();
+          constant = node->value;
+        }
+      else if (node->op == OP_VAR)
+        {
+          const CbUnit *unit = func (expr->names[node->name], user_data);
+
+          if (unit == NULL)
+            {
+              g_set_error (error, CB_UNIT_ERROR, CB_UNIT_ERROR_MISMATCH,
+                           _("'%s' has no unit"), expr->names[node->name]);
+              return NULL;
+            }
+          result = cb_unit_copy (unit);
+        }
+      else if (!OP_IS_BINARY (node->op))
+        {
+          g_autoptr(CbUnit) a = NULL;
+
+          g_assert (stack->len >= 1);
+          a = g_ptr_array_steal_index (stack, stack->len - 1);
+          g_array_set_size (constants, constants->len - 1);
+
+          switch (node->op)
+            {
+            case OP_NEG:
+            case OP_ABS:
+              result = g_steal_pointer (&a);
+              break;
+            case OP_STEP:
+              result = cb_unit_new_dimensionless ();
+              break;
+            case OP_SQRT:
+              result = cb_unit_power (a, 0.5, NULL);
+              if (result == NULL)
+                {
+                  g_autofree char *text = cb_unit_to_string (a);
+                  return unit_error (expr, node, error, _("the square root of %s is not a unit"), text);
+                }
+              break;
+            default:
+              if (!cb_unit_is_any (a) && !cb_unit_is_dimensionless (a))
+                {
+                  g_autofree char *text = cb_unit_to_string (a);
+                  return unit_error (expr, node, error,
+                                     _("the argument is in %s but must be dimensionless"), text);
+                }
+              result = cb_unit_new_dimensionless ();
+              break;
+            }
+        }
+      else
+        {
+          g_autoptr(CbUnit) b = NULL;
+          g_autoptr(CbUnit) a = NULL;
+          double b_constant;
+
+          g_assert (stack->len >= 2);
+          b = g_ptr_array_steal_index (stack, stack->len - 1);
+          a = g_ptr_array_steal_index (stack, stack->len - 1);
+          b_constant = g_array_index (constants, double, constants->len - 1);
+          g_array_set_size (constants, constants->len - 2);
+
+          switch (node->op)
+            {
+            case OP_ADD:
+            case OP_SUB:
+            case OP_MIN:
+            case OP_MAX:
+            case OP_ATAN2:
+              if (!cb_unit_equal (a, b))
+                {
+                  g_autofree char *ta = cb_unit_to_string (a);
+                  g_autofree char *tb = cb_unit_to_string (b);
+                  return unit_error (expr, node, error, _("%s and %s: the units differ"), ta, tb);
+                }
+              if (node->op == OP_ATAN2)
+                result = cb_unit_new_dimensionless ();
+              else
+                result = cb_unit_is_any (a) ? g_steal_pointer (&b) : g_steal_pointer (&a);
+              break;
+            case OP_MUL:
+              result = cb_unit_multiply (a, b);
+              break;
+            case OP_DIV:
+              result = cb_unit_divide (a, b);
+              break;
+            case OP_POW:
+              if (cb_unit_is_any (a) || cb_unit_is_dimensionless (a))
+                {
+                  if (!cb_unit_is_any (b) && !cb_unit_is_dimensionless (b))
+                    {
+                      g_autofree char *tb = cb_unit_to_string (b);
+                      return unit_error (expr, node, error,
+                                         _("the exponent is in %s but must be dimensionless"), tb);
+                    }
+                  result = g_steal_pointer (&a);
+                }
+              else if (isnan (b_constant))
+                {
+                  g_autofree char *ta = cb_unit_to_string (a);
+                  return unit_error (expr, node, error,
+                                     _("%s may only be raised to a constant power"), ta);
+                }
+              else
+                {
+                  result = cb_unit_power (a, b_constant, NULL);
+                  if (result == NULL)
+                    {
+                      g_autofree char *ta = cb_unit_to_string (a);
+                      return unit_error (expr, node, error, _("%s to the power %g is not a unit"),
+                                         ta, b_constant);
+                    }
+                }
+              break;
+            default:
+              g_assert_not_reached ();
+            }
+        }
+
+      g_ptr_array_add (stack, result);
+      g_array_append_val (constants, constant);
+    }
+
+  g_assert (stack->len == 1);
+  return g_ptr_array_steal_index (stack, 0);
 }

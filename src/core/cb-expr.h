@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "cb-unit.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -10,8 +12,9 @@ G_BEGIN_DECLS
  * numbers (1.5e-3), names (letters, digits, _ and subscript digits; any
  * script: θ, Δt, x₁), + - * / ^ (also the signs − × · ÷), unary minus and
  * plus, parentheses, the functions sqrt exp ln log10 sin cos tan asin acos
- * atan atan2 abs min max (min and max of two or more arguments) and the
- * constant pi.  ^ is right-associative and binds tighter than unary minus
+ * atan atan2 abs min max (min and max of two or more arguments), step
+ * (1 for a positive argument, else 0: limits that change along a scale) and
+ * the constant pi.  ^ is right-associative and binds tighter than unary minus
  * (-x^2 is -(x^2), 2^3^2 is 2^9).  Nesting is limited to 200 levels.
  *
  * Parse errors give the 1-based character position and what was expected:
@@ -103,6 +106,20 @@ void                cb_jet_set_variable     (CbJet               *jet,
                                              guint                index);
 void                cb_jet_copy             (CbJet               *dest,
                                              const CbJet         *src);
+
+/* The unit of a name, or NULL when the name has none (an error). */
+typedef const CbUnit *(*CbExprUnitFunc) (const char *name,
+                                         gpointer    user_data);
+
+/* The unit of the expression's value from the units of its names: sums,
+ * differences, min, max and atan2 need equal units, exp, ln, log10 and the
+ * trigonometric functions a dimensionless argument, a power of a unit a
+ * constant exponent.  Errors name the operation and both units: "in
+ * 'p - t': MPa - °C: the units differ". */
+CbUnit             *cb_expr_infer_unit      (const CbExpr        *expr,
+                                             CbExprUnitFunc       func,
+                                             gpointer             user_data,
+                                             GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbExpr, cb_expr_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbJet, cb_jet_free)

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <string.h>
+
+#include "record-test-util.h"
+
+/* JJG 52-2013, a 0–1.6 MPa gauge of class 1.6 with a 0.05 MPa division.
+ * Span 1.6 MPa; MPE = 1.6 % × 1.6 = 0.0256 MPa up to 90 % of the upper
+ * limit (1.44 MPa), 2.5 % × 1.6 = 0.040 MPa above it.  Points at 0, 20 … 100 %:
+ * 0, 0.32, 0.64, 0.96, 1.28, 1.6 MPa.  Readings to 1/5 division (0.01 MPa):
+ *                up before/after   down before/after   |e|max  hyst.  tap
+ *   0            0.00  0.00        0.00  0.00          0.00    0.00   0.00
+ *   0.32         0.33  0.32        0.33  0.33          0.01    0.01   0.01
+ *   0.64         0.65  0.65        0.66  0.66          0.02    0.01   0.00
+ *   0.96         0.95  0.96        0.97  0.97          0.01    0.02   0.01
+ *   1.28         1.29  1.29        1.30  1.30          0.02    0.01   0.00
+ *   1.6          1.62  1.62        1.63  1.63          0.03    0.01   0.00
+ * Every error is within its MPE (0.03 ≤ 0.040 at the top point only because
+ * of the 90 % rule), hysteresis within MPE, tapping within MPE/2 (0.0128):
+ * 合格（1.6级）.  The standard's MPE 0.0016 MPa is within 0.0256/4 = 0.0064. */
+static const char *const gauge_readings[6][4] = {
+  { "0.00", "0.00", "0.00", "0.00" },
+  { "0.33", "0.32", "0.33", "0.33" },
+  { "0.65", "0.65", "0.66", "0.66" },
+  { "0.95", "0.96", "0.97", "0.97" },
+  { "1.29", "1.29", "1.30", "1.30" },
+  { "1.62", "1.62", "1.63", "1.63" },
+};
+
+static void
+test_pressure_gauge (void)
+{
+  static const char *const names[] = { "up_before", "up_after", "down_before", "down_after" };
+  g_autoptr(CbTemplate) tmpl = record_test_load_template ("jjg52-2013-pressure-gauge.json");
+  g_autoptr(CbRecord) record = cb_record_new (tmpl);
+  g_autoptr(GError) error = NULL;
+  const char *text;
+
+  g_assert_cmpstr (cb_template_get_method_code (tmpl), ==, "JJG 52-2013");
+  g_assert_cmpuint (cb_record_get_n_points (record, 0), ==, 6);
+  g_assert_cmpstr (record_test_text (record, "indication/2/p"), ==, "0.32");
+  g_assert_cmpstr (record_test_text (record, "mpe"), ==, "0.0256");
+  g_assert_cmpstr (record_test_text (record, "mpe_top"), ==, "0.0400");
+
+  record_test_set (record, "std_mpe", "0.0016");
+  record_test_set (record, "temperature", "20.5");
+  record_test_set (record, "humidity", "55");
+  for (guint p = 0; p < 6; p++)
+    for (guint k = 0; k < 4; k++)
+      {
+        g_autofree char *id = g_strdup_printf ("indication/%u/%s", p + 1, names[k]);
+
+        record_test_set (record, id, gauge_readings[p][k]);
+      }
+
+  g_assert_cmpstr (record_test_text (record, "indication/5/mpe_p"), ==, "0.0256");
+  g_assert_cmpstr (record_test_text (record, "indication/6/mpe_p"), ==, "0.0400");
+  g_assert_cmpstr (record_test_text (record, "indication/6/e_max"), ==, "0.03");
+  g_assert_cmpstr (record_test_text (record, "indication/4/e_up"), ==, "0.00");
+  g_assert_cmpstr (record_test_text (record, "indication/4/hysteresis"), ==, "0.02");
+  g_assert_cmpstr (record_test_text (record, "indication/2/tapping"), ==, "0.01");
+  g_assert_cmpstr (record_test_text (record, "max_error"), ==, "0.03");
+  g_assert_cmpstr (record_test_text (record, "max_hysteresis"), ==, "0.02");
+  g_assert_cmpstr (record_test_decision (record, NULL, 0, "standard"), ==, "pass");
+  g_assert_cmpint (cb_record_get_conclusion (record, &text), ==, CB_CONCLUSION_PASS);
+  g_assert_cmpstr (text, ==, "合格（1.6级）");
+  g_assert_true (cb_record_is_complete (record, &error));
+  g_assert_no_error (error);
+
+  /* 0.03 MPa at 1.28 MPa is beyond 0.0256: the gauge fails there. */
+  record_test_set (record, "indication/5/up_after", "1.31");
+  g_assert_cmpstr (record_test_decision (record, "indication", 5, "indication"), ==, "fail");
+  g_assert_cmpstr (record_test_decision (record, "indication", 5, "tapping"), ==, "fail");
+  g_assert_cmpint (cb_record_get_conclusion (record, &text), ==, CB_CONCLUSION_FAIL);
+  g_assert_cmpstr (text, ==, "不合格");
+  record_test_set (record, "indication/5/up_after", "1.29");
+
+  /* A class 2.5 gauge has 0.040 and 0.064 MPa. */
+  record_test_set (record, "class", "2.5");
+  g_assert_cmpstr (record_test_text (record, "mpe_top"), ==, "0.0640");
+  g_assert_cmpint (cb_record_get_conclusion (record, &text), ==, CB_CONCLUSION_PASS);
+  g_assert_cmpstr (text, ==, "合格（2.5级）");
+  g_assert_false (cb_record_set_value (record, "class", "2.0", &error));
+  g_assert_error (error, CB_RECORD_ERROR, CB_RECORD_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* 26 °C is outside (20 ± 5) °C: a warning, and the record cannot be completed. */
+  record_test_set (record, "temperature", "26");
+  g_assert_nonnull (cb_record_get_warnings (record)[0]);
+  g_assert_nonnull (strstr (cb_record_get_warnings (record)[0], "26"));
+  g_assert_false (cb_record_is_complete (record, &error));
+  g_assert_error (error, CB_RECORD_ERROR, CB_RECORD_ERROR_INCOMPLETE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/records/procedures/jjg52-pressure-gauge", test_pressure_gauge);
+
+  return g_test_run ();
+}
