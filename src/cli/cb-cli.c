@@ -24,6 +24,8 @@ static const CbCliCommand commands[] = {
   { "audit",       N_("Verify the audit chain of a lab database, or show a record's history"), cb_cli_audit },
   { "demo",        N_("Create a demo laboratory: demo init --db FILE"), cb_cli_demo },
   { "judge",       N_("Judge a value against a limit per GB/T 8170"), cb_cli_judge },
+  { "template",    N_("Check a record template: template validate FILE"), cb_cli_template },
+  { "record",      N_("Compute a record offline: record compute --template FILE --data FILE"), cb_cli_record },
 };
 
 static void

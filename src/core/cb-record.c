@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cb-format.h"
 #include "cb-record.h"
 #include "cb-regression.h"
 #include "cb-repeatability.h"
@@ -1829,6 +1830,20 @@ cb_record_new_from_json (CbTemplate  *tmpl,
   return g_steal_pointer (&record);
 }
 
+/* Numbers travel as their shortest exact text ("1e-08", "0.1"): json-glib
+ * 1.6 writes a double like 1e-08 as "1e-08.0", which no parser reads. */
+static void
+add_number (JsonBuilder *builder,
+            double       value)
+{
+  g_autofree char *text = cb_format_for_entry (value);
+
+  if (text != NULL)
+    json_builder_add_string_value (builder, text);
+  else
+    json_builder_add_null_value (builder);
+}
+
 static void
 add_cell (JsonBuilder *builder,
           const char  *name,
@@ -1847,7 +1862,7 @@ add_cell (JsonBuilder *builder,
   if (state == CB_CELL_OK)
     {
       json_builder_set_member_name (builder, "value");
-      json_builder_add_double_value (builder, value);
+      add_number (builder, value);
       json_builder_set_member_name (builder, "text");
       json_builder_add_string_value (builder, text);
     }
@@ -1875,11 +1890,11 @@ add_check (JsonBuilder            *builder,
   json_builder_set_member_name (builder, "decision");
   json_builder_add_string_value (builder, cb_decision_to_string (result->decision));
   json_builder_set_member_name (builder, "error");
-  json_builder_add_double_value (builder, result->indication_error);
+  add_number (builder, result->indication_error);
   json_builder_set_member_name (builder, "limit");
-  json_builder_add_double_value (builder, result->mpe);
+  add_number (builder, result->mpe);
   json_builder_set_member_name (builder, "U");
-  json_builder_add_double_value (builder, result->expanded);
+  add_number (builder, result->expanded);
   json_builder_end_object (builder);
 }
 

@@ -92,6 +92,45 @@ test_pressure_gauge (void)
   g_assert_error (error, CB_RECORD_ERROR, CB_RECORD_ERROR_INCOMPLETE);
 }
 
+/* JJF 1587-2016, the 10 V point of the 10 V DC range (a 34401A against a
+ * 5520A).  Ten readings 10.00002, …03, …01, …02, …04, …02, …03, …01, …02,
+ * …00 V: mean 10.00002 V, s = √(12×10⁻¹⁰/9) = 1.1547×10⁻⁵ V.
+ *   u_cal = (12 ppm × 10 V + 20 µV) / 2.58 = 140 µV / 2.58 = 54.264 µV
+ *   u_res = 10 µV / (2√3) = 2.8868 µV
+ *   u_rep = 11.547 µV / √10 = 3.6515 µV
+ *   u_c = √(54.264² + 2.8868² + 3.6515²) µV = 54.463 µV, U = 108.93 µV → 0.00011 V
+ *   e = 0.00002 V at U's last place; spec ±(0.0035 % × 10 + 0.0005 % × 10) V
+ *   = ±0.00040 V: within. */
+static void
+test_multimeter (void)
+{
+  static const char *const readings[] = {
+    "10.00002", "10.00003", "10.00001", "10.00002", "10.00004",
+    "10.00002", "10.00003", "10.00001", "10.00002", "10.00000",
+  };
+  g_autoptr(CbTemplate) tmpl = record_test_load_template ("jjf1587-2016-digital-multimeter.json");
+  g_autoptr(CbRecord) record = cb_record_new (tmpl);
+
+  g_assert_cmpstr (cb_template_get_method_code (tmpl), ==, "JJF 1587-2016");
+  g_assert_cmpuint (cb_template_get_n_blocks (tmpl), ==, 5);
+  for (guint i = 0; i < G_N_ELEMENTS (readings); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("dcv/3/r/%u", i + 1);
+
+      record_test_set (record, id, readings[i]);
+    }
+  g_assert_cmpfloat_with_epsilon (record_test_value (record, "dcv/3/u_cal"), 54.264e-6, 1e-9);
+  g_assert_cmpfloat_with_epsilon (record_test_value (record, "dcv/3/u_res"), 2.8868e-6, 1e-10);
+  g_assert_cmpfloat_with_epsilon (record_test_value (record, "dcv/3/u_rep"), 3.6515e-6, 1e-10);
+  g_assert_cmpfloat_with_epsilon (record_test_value (record, "dcv/3/uc"), 54.463e-6, 1e-9);
+  g_assert_cmpstr (record_test_text (record, "dcv/3/U"), ==, "0.00011");
+  g_assert_cmpstr (record_test_text (record, "dcv/3/e"), ==, "0.00002");
+  g_assert_cmpstr (record_test_text (record, "dcv/3/mpe"), ==, "0.00040");
+  g_assert_cmpstr (record_test_decision (record, "dcv", 3, "spec"), ==, "pass");
+  /* Other points are still to be measured. */
+  g_assert_cmpint (cb_record_get_conclusion (record, NULL), ==, CB_CONCLUSION_INCOMPLETE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -99,6 +138,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/records/procedures/jjg52-pressure-gauge", test_pressure_gauge);
+  g_test_add_func ("/records/procedures/jjf1587-multimeter", test_multimeter);
 
   return g_test_run ();
 }
