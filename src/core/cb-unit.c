@@ -164,7 +164,8 @@ cb_unit_parse (const char  *text,
 
           if (is_separator (c) || c == '^' || superscript_digit (c) >= 0 || c == 0x207B)
             break;
-          if (g_unichar_isdigit (c) && !(p == start && c == '1'))
+          /* Digits belong to a symbol ("%CH4") unless they start it. */
+          if (g_unichar_isdigit (c) && p == start && c != '1')
             break;
           p = g_utf8_next_char (p);
         }

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
  *
  * Text: symbols separated by "·", "*" or " ", each with an optional power
  * "^2", "^-1", "²", "³", "⁻¹"; everything after a "/" is in the denominator.
+ * A symbol may hold digits after its first character ("%CH4").
  */
 
 #define CB_UNIT_ERROR (cb_unit_error_quark ())

@@ -131,6 +131,118 @@ test_multimeter (void)
   g_assert_cmpint (cb_record_get_conclusion (record, NULL), ==, CB_CONCLUSION_INCOMPLETE);
 }
 
+static void
+set_repeats (CbRecord    *record,
+             const char  *prefix,
+             guint        n,
+             const char  *text)
+{
+  for (guint k = 0; k < n; k++)
+    {
+      g_autofree char *id = g_strdup_printf ("%s/%u", prefix, k + 1);
+
+      record_test_set (record, id, text);
+    }
+}
+
+/* A Pt100 channel against a standard platinum resistance thermometer, 6
+ * equal readings of each at every point (so the repeatability term is 0):
+ *   t_ind  −0.04   24.98   49.99   75.00   100.02 °C
+ *   t_std   0.012  25.008  50.011  75.004  99.995 °C
+ *   Δt      0.052   0.028   0.021   0.004  −0.025 °C
+ * x̄ = 49.99, ȳ = 0.016, Sxx = 6257.002, Sxy = −4.45255:
+ *   b = Sxy/Sxx = −7.1161×10⁻⁴, a = ȳ − b x̄ = 0.051573 °C,
+ *   s = √(Σ residual²/3) = 0.0063644 °C.
+ * Per point: u_std = 0.010/2 = 0.005, u_unif = 0.010/√3, u_stab = 0.005/√3,
+ * u_res = 0.01/(2√3): u_c = 0.0086603 °C, U = 0.017 °C.
+ * U_line = 2√(s² + u_c²) = 0.021 °C. */
+static void
+test_temperature (void)
+{
+  static const char *const indicated[] = { "-0.04", "24.98", "49.99", "75.00", "100.02" };
+  static const char *const standard[] = { "0.012", "25.008", "50.011", "75.004", "99.995" };
+  g_autoptr(CbTemplate) tmpl = record_test_load_template ("jjf1366-2012-temperature-correction.json");
+  g_autoptr(CbRecord) record = cb_record_new (tmpl);
+  const char *text;
+
+  record_test_set (record, "std_U", "0.010");
+  record_test_set (record, "std_k", "2");
+  for (guint p = 0; p < 5; p++)
+    {
+      g_autofree char *ind = g_strdup_printf ("points/%u/t_ind", p + 1);
+      g_autofree char *std = g_strdup_printf ("points/%u/t_std", p + 1);
+
+      set_repeats (record, ind, 6, indicated[p]);
+      set_repeats (record, std, 6, standard[p]);
+    }
+  g_assert_cmpstr (record_test_text (record, "points/1/corr"), ==, "0.052");
+  g_assert_cmpstr (record_test_text (record, "points/5/corr"), ==, "-0.025");
+  g_assert_cmpfloat_with_epsilon (record_test_value (record, "points/3/uc"), 0.0086603, 1e-7);
+  g_assert_cmpstr (record_test_text (record, "points/3/U"), ==, "0.017");
+  g_assert_cmpfloat_with_epsilon (record_test_value (record, "line_b"), -7.1161e-4, 1e-8);
+  g_assert_cmpfloat_with_epsilon (record_test_value (record, "line_a"), 0.051573, 1e-6);
+  g_assert_cmpfloat_with_epsilon (record_test_value (record, "line_s"), 0.0063644, 1e-7);
+  g_assert_cmpstr (record_test_text (record, "U_line"), ==, "0.021");
+  g_assert_cmpstr (record_test_text (record, "intercept"), ==, "0.052");
+  g_assert_cmpstr (record_test_text (record, "slope"), ==, "-0.000712");
+  /* Without checks, the record is concluded once everything is there. */
+  g_assert_cmpint (cb_record_get_conclusion (record, NULL), ==, CB_CONCLUSION_INCOMPLETE);
+  record_test_set (record, "temperature", "22.4");
+  record_test_set (record, "humidity", "45");
+  g_assert_cmpint (cb_record_get_conclusion (record, &text), ==, CB_CONCLUSION_PASS);
+  g_assert_cmpstr (text, ==, "修正曲线 Δt = 0.052 °C + -0.000712 × t，U = 0.021 °C (k=2)");
+}
+
+/* JJG 678-2007: gases of 0.50, 1.50 and 3.50 % CH4, 3 readings each.
+ *   0.50: 0.52 0.53 0.52 → mean 0.5233, e = +0.02 (limit 0.10)
+ *   1.50: 1.58 1.60 1.59 → 1.59, e = +0.09 (limit 0.20: above 1.00 %)
+ *   3.50: 3.61 3.63 3.62 → 3.62, e = +0.12 (limit 0.30: above 2.00 %)
+ * Alarm at 1.02, 1.03, 1.01 % for a 1.00 % set value: +0.02 (limit 0.05).
+ * Response 12, 14, 13 s: 13 s (limit 20 s).  合格.  Readings of 1.75, 1.72,
+ * 1.73 % on the 1.50 % gas give +0.23 > 0.20: 不合格. */
+static void
+test_methane (void)
+{
+  g_autoptr(CbTemplate) tmpl = record_test_load_template ("jjg678-2007-methane-detector.json");
+  g_autoptr(CbRecord) record = cb_record_new (tmpl);
+  const char *text;
+
+  record_test_set (record, "indication/1/r/1", "0.52");
+  record_test_set (record, "indication/1/r/2", "0.53");
+  record_test_set (record, "indication/1/r/3", "0.52");
+  record_test_set (record, "indication/2/r/1", "1.58");
+  record_test_set (record, "indication/2/r/2", "1.60");
+  record_test_set (record, "indication/2/r/3", "1.59");
+  record_test_set (record, "indication/3/r/1", "3.61");
+  record_test_set (record, "indication/3/r/2", "3.63");
+  record_test_set (record, "indication/3/r/3", "3.62");
+  record_test_set (record, "alarm/1/a_at/1", "1.02");
+  record_test_set (record, "alarm/1/a_at/2", "1.03");
+  record_test_set (record, "alarm/1/a_at/3", "1.01");
+  record_test_set (record, "response/1/t90/1", "12");
+  record_test_set (record, "response/1/t90/2", "14");
+  record_test_set (record, "response/1/t90/3", "13 s");
+
+  g_assert_cmpstr (record_test_text (record, "indication/1/e"), ==, "0.02");
+  g_assert_cmpstr (record_test_text (record, "indication/1/mpe_c"), ==, "0.10");
+  g_assert_cmpstr (record_test_text (record, "indication/2/mpe_c"), ==, "0.20");
+  g_assert_cmpstr (record_test_text (record, "indication/3/mpe_c"), ==, "0.30");
+  g_assert_cmpstr (record_test_text (record, "indication/3/e"), ==, "0.12");
+  g_assert_cmpstr (record_test_text (record, "max_error"), ==, "0.12");
+  g_assert_cmpstr (record_test_text (record, "alarm/1/a_err"), ==, "0.02");
+  g_assert_cmpstr (record_test_text (record, "response/1/t_resp"), ==, "13");
+  g_assert_cmpint (cb_record_get_conclusion (record, &text), ==, CB_CONCLUSION_PASS);
+  g_assert_cmpstr (text, ==, "合格");
+
+  record_test_set (record, "indication/2/r/1", "1.75");
+  record_test_set (record, "indication/2/r/2", "1.72");
+  record_test_set (record, "indication/2/r/3", "1.73");
+  g_assert_cmpstr (record_test_text (record, "indication/2/e"), ==, "0.23");
+  g_assert_cmpstr (record_test_decision (record, "indication", 2, "indication"), ==, "fail");
+  g_assert_cmpint (cb_record_get_conclusion (record, &text), ==, CB_CONCLUSION_FAIL);
+  g_assert_cmpstr (text, ==, "不合格");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -139,6 +251,8 @@ main (int   argc,
 
   g_test_add_func ("/records/procedures/jjg52-pressure-gauge", test_pressure_gauge);
   g_test_add_func ("/records/procedures/jjf1587-multimeter", test_multimeter);
+  g_test_add_func ("/records/procedures/jjf1366-temperature", test_temperature);
+  g_test_add_func ("/records/procedures/jjg678-methane", test_methane);
 
   return g_test_run ();
 }
