@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cb-cli-private.h"
+#include "core/cb-json-text.h"
 #include "core/cb-rounding.h"
 
 static const CbCliCommand commands[] = {
@@ -137,13 +138,8 @@ cb_cli_fail_error (CbCliExit     status,
 void
 cb_cli_print_json (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
+  g_autofree char *text = cb_json_to_text (node, TRUE);
 
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
   printf ("%s\n", text);
 }
 

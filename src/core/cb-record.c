@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cb-format.h"
+#include "cb-json-text.h"
 #include "cb-record.h"
 #include "cb-regression.h"
 #include "cb-repeatability.h"
@@ -1989,12 +1990,9 @@ cb_record_results_to_json (CbRecord *record)
 static char *
 node_text (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-
   if (node == NULL)
     return g_strdup (_("nothing"));
-  json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, NULL);
+  return cb_json_to_text (node, FALSE);
 }
 
 static gboolean

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cb-json-text.h"
 #include "cb-rounding.h"
 #include "cb-template-private.h"
 
@@ -1658,7 +1659,6 @@ cb_template_new_from_json (JsonNode  *root,
                            GError   **error)
 {
   g_autoptr(CbTemplate) tmpl = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
   g_autofree char *canonical = NULL;
 
   g_return_val_if_fail (root != NULL, NULL);
@@ -1680,9 +1680,7 @@ cb_template_new_from_json (JsonNode  *root,
   if (!parse_template (tmpl, error))
     return NULL;
 
-  generator = json_generator_new ();
-  json_generator_set_root (generator, tmpl->root);
-  canonical = json_generator_to_data (generator, NULL);
+  canonical = cb_json_to_text (tmpl->root, FALSE);
   tmpl->digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, canonical, -1);
   return g_steal_pointer (&tmpl);
 }
@@ -1772,12 +1770,7 @@ cb_template_to_json (const CbTemplate *tmpl)
 char *
 cb_template_to_data (const CbTemplate *tmpl)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, tmpl->root);
-  return json_generator_to_data (generator, NULL);
+  return cb_json_to_text (tmpl->root, TRUE);
 }
 
 const char *

@@ -104,6 +104,24 @@ test_compute (void)
   remove_temp (wrong);
 }
 
+/* Doubles such as 1e-08 come out as JSON that parses. */
+static void
+test_json_exponents (void)
+{
+  g_autofree char *budget = write_temp ("small.json",
+    "{\"inputs\": {\"a\": {\"value\": 1e-8, \"u\": 2e-9}, \"b\": {\"value\": 3, \"u\": 0.1}},"
+    " \"outputs\": {\"y\": \"a*b\"}}");
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonObject) root = NULL;
+
+  run_cli (&run, "uncertainty", budget, "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strstr (run.out, "e-08.0"));
+  root = parse_json (run.out);
+  g_assert_nonnull (root);
+  remove_temp (budget);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -112,6 +130,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/template/validate", test_validate);
   g_test_add_func ("/cli/record/compute", test_compute);
+  g_test_add_func ("/cli/json/exponents", test_json_exponents);
 
   return g_test_run ();
 }
