@@ -50,6 +50,13 @@ cb_driver_get_summary (const CbDriver *driver)
   return _(driver->summary);
 }
 
+void
+cb_driver_get_serial_settings (const CbDriver   *driver,
+                               CbSerialSettings *settings)
+{
+  *settings = driver->serial;
+}
+
 /* The safety rule of sources: standby before anything else happens.  Best
  * effort, never cancelled: the port may be gone. */
 static void
@@ -580,7 +587,7 @@ cb_instrument_scpi_identify (CbInstrument  *instrument,
                                                          strlen (instrument->idn), QUOTE_MAX);
 
     g_set_error (error, CB_INSTRUMENT_ERROR, CB_INSTRUMENT_ERROR_NOT_FOUND,
-                 _("*IDN? gave “%s”, not a model this driver knows"), quoted);
+                 _("*IDN? gave “%s”, not a model the %s driver knows"), quoted, driver->name);
   }
   return FALSE;
 }

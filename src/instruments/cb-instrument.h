@@ -25,6 +25,9 @@ const CbDriver *cb_driver_find                   (const char              *name)
 const char     *cb_driver_get_name               (const CbDriver          *driver);
 /* Translated one-line summary. */
 const char     *cb_driver_get_summary            (const CbDriver          *driver);
+/* The factory settings of the driver's instruments on a serial port. */
+void            cb_driver_get_serial_settings    (const CbDriver          *driver,
+                                                  CbSerialSettings        *settings);
 
 /* Identifies the instrument on @transport (taking ownership, closed on
  * failure) with @driver, or with each driver in turn when @driver is NULL
