@@ -24,6 +24,8 @@ int       cb_cli_judge         (int argc, char **argv);
 int       cb_cli_decide        (int argc, char **argv);
 int       cb_cli_audit         (int argc, char **argv);
 int       cb_cli_demo          (int argc, char **argv);
+int       cb_cli_instruments   (int argc, char **argv);
+int       cb_cli_acquire       (int argc, char **argv);
 
 /* Parses the subcommand's options; prints usage errors and returns FALSE. */
 gboolean  cb_cli_parse_options (GOptionContext *context,
