@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <string.h>
+
+#include "../cli/cli-runner.h"
+
+/* End to end: calbench-sim as a program on a pty or TCP port, and
+ * calbench-cli reading from the path or port it printed. */
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *where;     /* the pty path or TCP port it printed */
+} Sim;
+
+static void
+sim_start (Sim        *sim,
+           const char *first_arg,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) CALBENCH_SIM);
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  sim->process = g_subprocess_newv ((const char * const *) argv->pdata,
+                                    G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                    &error);
+  g_assert_no_error (error);
+  /* The first line comes as soon as the line is ready; end of file would
+   * mean the simulator died, which fails here rather than hangs. */
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
+  sim->where = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sim->where);
+}
+
+static void
+sim_stop (Sim *sim)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* End of file on its stdin ends the simulator. */
+  g_output_stream_close (g_subprocess_get_stdin_pipe (sim->process), NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (sim->process, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&sim->process);
+  g_clear_pointer (&sim->where, g_free);
+}
+
+static void
+run (Run        *result,
+     const char *command,
+     const char *first_arg,
+     ...)
+{
+  va_list args;
+
+  va_start (args, first_arg);
+  run_cli_v (result, command, first_arg, args);
+  va_end (args);
+}
+
+static JsonArray *
+parse_array (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+  return json_array_ref (json_node_get_array (root));
+}
+
+static void
+test_acquire_pty (void)
+{
+  Sim sim = { 0 };
+  g_auto(Run) result = { 0 };
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(JsonArray) readings = NULL;
+
+  sim_start (&sim, "--instrument", "dmm", "--seed", "5", "--input", "2.5", NULL);
+  g_assert_true (g_str_has_prefix (sim.where, "/dev/"));
+
+  run (&result, "acquire", "--port", sim.where, "--driver", "dmm", "--count", "3", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  lines = g_strsplit (g_strchomp (result.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *number = strstr (lines[i], "Z  ");
+
+      /* "2026-…Z  +2.50000012E+00 V" */
+      g_assert_nonnull (number);
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (number + 3, NULL), 2.5, 1e-3);
+      g_assert_true (g_str_has_suffix (lines[i], "E+00 V"));
+    }
+
+  run (&result, "acquire", "--port", sim.where, "--driver", "dmm", "--count", "2", "--json",
+       "--function", "dcv", "--range", "1", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  readings = parse_array (result.out);
+  g_assert_cmpuint (json_array_get_length (readings), ==, 2);
+  /* 2.5 V on the 1 V range: overload, and no number for it. */
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (readings, 0), "overload"));
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (readings, 0), "value"));
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (readings, 1), "text"),
+                   ==, "+9.90000000E+37");
+
+  run (&result, "instruments", "probe", sim.where, NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "dmm"));
+  g_assert_nonnull (strstr (result.out, "Keysight Technologies,34461A,"));
+
+  /* The wrong driver: a failure naming the port and what was expected. */
+  run (&result, "acquire", "--port", sim.where, "--driver", "calibrator", "--timeout", "300", NULL);
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_nonnull (strstr (result.err, sim.where));
+  g_assert_nonnull (strstr (result.err, "calibrator"));
+
+  sim_stop (&sim);
+}
+
+static void
+test_acquire_tcp (void)
+{
+  Sim sim = { 0 };
+  g_auto(Run) result = { 0 };
+  g_autofree char *port = NULL;
+  g_autoptr(JsonArray) readings = NULL;
+
+  sim_start (&sim, "--instrument", "thermohygrometer", "--tcp", "0", NULL);
+  port = g_strdup_printf ("tcp:127.0.0.1:%s", sim.where);
+  run (&result, "acquire", "--port", port, "--driver", "thermohygrometer", "--json",
+       "--function", "humidity", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  readings = parse_array (result.out);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (readings, 0), "unit"), ==, "%RH");
+  sim_stop (&sim);
+}
+
+static void
+test_timeout (void)
+{
+  Sim sim = { 0 };
+  g_auto(Run) result = { 0 };
+
+  /* Every reply after the identification stalls. */
+  sim_start (&sim, "--instrument", "dmm", "--fault", "stall", "--fault-after", "1", NULL);
+  run (&result, "acquire", "--port", sim.where, "--driver", "dmm", "--timeout", "200", NULL);
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_nonnull (strstr (result.err, sim.where));
+  g_assert_nonnull (strstr (result.err, "READ?"));
+  sim_stop (&sim);
+}
+
+static void
+test_bad_input (void)
+{
+  g_auto(Run) result = { 0 };
+
+  run (&result, "acquire", "--driver", "dmm", NULL);
+  g_assert_cmpint (result.status, ==, 2);
+  g_assert_nonnull (strstr (result.err, "--port"));
+  run (&result, "acquire", "--port", "/dev/null", "--driver", "voltmeter", NULL);
+  g_assert_cmpint (result.status, ==, 2);
+  g_assert_nonnull (strstr (result.err, "voltmeter"));
+  run (&result, "acquire", "--port", "/dev/null", "--count", "0", NULL);
+  g_assert_cmpint (result.status, ==, 2);
+  run (&result, "acquire", "--port", "COM1", "--driver", "dmm", NULL);
+  g_assert_cmpint (result.status, ==, 2);
+  g_assert_nonnull (strstr (result.err, "COM1"));
+  run (&result, "acquire", "--port", "/nonexistent/ttyUSB7", "--driver", "dmm", NULL);
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_nonnull (strstr (result.err, "/nonexistent/ttyUSB7"));
+  run (&result, "instruments", "frobnicate", NULL);
+  g_assert_cmpint (result.status, ==, 2);
+  run (&result, "instruments", "list", "--json", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/instruments/cli/acquire-pty", test_acquire_pty);
+  g_test_add_func ("/instruments/cli/acquire-tcp", test_acquire_tcp);
+  g_test_add_func ("/instruments/cli/timeout", test_timeout);
+  g_test_add_func ("/instruments/cli/bad-input", test_bad_input);
+
+  return g_test_run ();
+}
