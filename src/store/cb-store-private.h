@@ -72,4 +72,107 @@ gboolean  cb_store_audit_append     (CbStore     *store,
                                      const char  *reason,
                                      GError     **error);
 
+
+/* Helpers of the repository files (cb-store-repo.c). */
+
+/* An audited insert built field by field; a NULL text or a 0 id leaves the
+ * field out, so that the schema's default applies. */
+typedef struct _CbStoreRow CbStoreRow;
+
+CbStoreRow   *cb_store_row_new        (const char    *table);
+void          cb_store_row_free       (CbStoreRow    *row);
+void          cb_store_row_text       (CbStoreRow    *row,
+                                       const char    *field,
+                                       const char    *value);
+void          cb_store_row_int        (CbStoreRow    *row,
+                                       const char    *field,
+                                       gint64         value);
+void          cb_store_row_id         (CbStoreRow    *row,
+                                       const char    *field,
+                                       gint64         id);
+void          cb_store_row_blob       (CbStoreRow    *row,
+                                       const char    *field,
+                                       GBytes        *blob);
+gint64        cb_store_row_insert     (CbStore       *store,
+                                       CbStoreRow    *row,
+                                       const char    *reason,
+                                       GError       **error);
+gboolean      cb_store_update_int     (CbStore       *store,
+                                       const char    *table,
+                                       gint64         row,
+                                       const char    *field,
+                                       gint64         value,
+                                       const char    *reason,
+                                       GError       **error);
+
+/* Input checks: each fails with CB_STORE_ERROR_INVALID (NOT_FOUND for a
+ * missing row) and a message "WHAT: expected …" naming the field. */
+gboolean      cb_store_expect_text    (const char    *value,
+                                       const char    *what,
+                                       const char    *expected,
+                                       GError       **error);
+/* YYYY-MM-DD, a real calendar date; NULL passes when @optional. */
+gboolean      cb_store_expect_date    (const char    *value,
+                                       gboolean       optional,
+                                       const char    *what,
+                                       GError       **error);
+/* An ISO 8601 time with a zone; returns it in UTC as YYYY-MM-DDTHH:MM:SSZ. */
+char         *cb_store_expect_time    (const char    *value,
+                                       const char    *what,
+                                       GError       **error);
+gboolean      cb_store_expect_one_of  (const char    *value,
+                                       const char * const *allowed,
+                                       const char    *what,
+                                       GError       **error);
+/* A decimal number such as 20.3 or -1.5e-3; NULL passes when @optional. */
+gboolean      cb_store_expect_number  (const char    *value,
+                                       gboolean       optional,
+                                       const char    *what,
+                                       GError       **error);
+gboolean      cb_store_expect_amount  (gint64         cents,
+                                       const char    *what,
+                                       GError       **error);
+/* Row @id of @table exists and is not voided. */
+gboolean      cb_store_expect_row     (CbStore       *store,
+                                       const char    *table,
+                                       gint64         id,
+                                       const char    *what,
+                                       const char    *expected,
+                                       GError       **error);
+
+/* Reading: a plain statement the caller finalizes, or hands to read_all or
+ * read_one, which step it and finalize it. */
+typedef gpointer (*CbStoreReadFunc) (sqlite3_stmt *stmt);
+
+sqlite3_stmt *cb_store_query          (CbStore       *store,
+                                       const char    *sql,
+                                       GError       **error);
+char         *cb_store_column_dup     (sqlite3_stmt  *stmt,
+                                       int            column);
+GPtrArray    *cb_store_read_all       (CbStore       *store,
+                                       sqlite3_stmt  *stmt,
+                                       CbStoreReadFunc read,
+                                       GDestroyNotify free_func,
+                                       GError       **error);
+/* NOT_FOUND "WHAT ID does not exist" when there is no row. */
+gpointer      cb_store_read_one       (CbStore       *store,
+                                       sqlite3_stmt  *stmt,
+                                       CbStoreReadFunc read,
+                                       const char    *what,
+                                       gint64         id,
+                                       GError       **error);
+/* The first column of the first row as an integer, @fallback without a row. */
+gint64        cb_store_read_int       (CbStore       *store,
+                                       sqlite3_stmt  *stmt,
+                                       gint64         fallback,
+                                       GError       **error);
+/* Today (UTC) as YYYY-MM-DD, and now as YYYY-MM-DDTHH:MM:SSZ. */
+char         *cb_store_today          (void);
+char         *cb_store_now_utc        (void);
+/* @date (YYYY-MM-DD) plus @days. */
+char         *cb_store_date_add_days  (const char    *date,
+                                       int            days);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbStoreRow, cb_store_row_free)
+
 G_END_DECLS
