@@ -9,7 +9,7 @@
 #include "cb-store-audit.h"
 #include "cb-store-private.h"
 
-#define HASH_LENGTH 32
+#define HASH_LENGTH CB_STORE_HASH_LENGTH
 
 #define ENTRY_COLUMNS \
   "seq, utc, local_time, actor, workstation, tbl, row_id, field, action, old_value, new_value, reason"
@@ -114,24 +114,37 @@ cb_store_audit_append (CbStore     *store,
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) local = g_date_time_to_local (now);
-  guint8 previous[HASH_LENGTH] = { 0 };
+  g_autofree char *utc = NULL;
+  g_autofree char *local_time = NULL;
   guint8 hash[HASH_LENGTH];
   CbAuditEntry entry = { 0 };
   sqlite3_stmt *stmt = NULL;
-  gint64 last = 0;
 
-  sqlite3_prepare_v2 (store->db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &stmt, NULL);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  g_return_val_if_fail (store->depth > 0, FALSE);
+
+  /* The last entry is read once, then kept (cb-store-private.h). */
+  if (!store->chain_cached)
     {
-      last = sqlite3_column_int64 (stmt, 0);
-      if (sqlite3_column_bytes (stmt, 1) == HASH_LENGTH)
-        memcpy (previous, sqlite3_column_blob (stmt, 1), HASH_LENGTH);
+      stmt = cb_store_prepare_cached (store, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", error);
+      if (stmt == NULL)
+        return FALSE;
+      store->chain_seq = 0;
+      memset (store->chain_hash, 0, HASH_LENGTH);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          store->chain_seq = sqlite3_column_int64 (stmt, 0);
+          if (sqlite3_column_bytes (stmt, 1) == HASH_LENGTH)
+            memcpy (store->chain_hash, sqlite3_column_blob (stmt, 1), HASH_LENGTH);
+        }
+      sqlite3_reset (stmt);
+      store->chain_cached = TRUE;
     }
-  sqlite3_finalize (stmt);
 
-  entry.seq = last + 1;
-  entry.utc = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
-  entry.local_time = g_date_time_format (local, "%Y-%m-%dT%H:%M:%S.%f%:z");
+  utc = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+  local_time = g_date_time_format (local, "%Y-%m-%dT%H:%M:%S.%f%:z");
+  entry.seq = store->chain_seq + 1;
+  entry.utc = utc;
+  entry.local_time = local_time;
   entry.actor = store->actor;
   entry.workstation = store->workstation;
   entry.table = (char *) table;
@@ -141,12 +154,14 @@ cb_store_audit_append (CbStore     *store,
   entry.old_value = (char *) old_value;
   entry.new_value = (char *) new_value;
   entry.reason = (char *) reason;
-  entry_hash (previous, &entry, hash);
+  entry_hash (store->chain_hash, &entry, hash);
 
-  sqlite3_prepare_v2 (store->db,
-                      "INSERT INTO audit (" ENTRY_COLUMNS ", hash)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                      -1, &stmt, NULL);
+  stmt = cb_store_prepare_cached (store,
+                                  "INSERT INTO audit (" ENTRY_COLUMNS ", hash)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                  error);
+  if (stmt == NULL)
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, entry.seq);
   sqlite3_bind_text (stmt, 2, entry.utc, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, entry.local_time, -1, SQLITE_STATIC);
@@ -164,14 +179,14 @@ cb_store_audit_append (CbStore     *store,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       cb_store_set_sqlite_error (store, error, _("audit trail"));
-      sqlite3_finalize (stmt);
-      g_free (entry.utc);
-      g_free (entry.local_time);
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
       return FALSE;
     }
-  sqlite3_finalize (stmt);
-  g_free (entry.utc);
-  g_free (entry.local_time);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  store->chain_seq = entry.seq;
+  memcpy (store->chain_hash, hash, HASH_LENGTH);
   return TRUE;
 }
 
@@ -250,6 +265,17 @@ list_tables (CbStore *store)
   return tables;
 }
 
+static gboolean
+blob_matches (sqlite3_stmt *stmt,
+              int           column,
+              const char   *digest)
+{
+  g_autofree char *actual = cb_store_blob_digest (sqlite3_column_blob (stmt, column),
+                                                  sqlite3_column_bytes (stmt, column));
+
+  return g_strcmp0 (actual, digest) == 0;
+}
+
 gboolean
 cb_store_audit_verify_rows (CbStore  *store,
                             GError  **error)
@@ -276,8 +302,10 @@ cb_store_audit_verify_rows (CbStore  *store,
       if (!g_ptr_array_find_with_equal_func (tables, table, g_str_equal, NULL))
         continue;
       /* Compared with the column's own affinity, so 0.10 stored as a number
-       * still matches the text "0.10" that was written. */
-      sql = g_strdup_printf ("SELECT %s IS ?1 FROM %s WHERE id = ?2", field, table);
+       * still matches the text "0.10" that was written; bytes are compared
+       * by their digest, which is what the trail holds for them. */
+      sql = g_strdup_printf ("SELECT %s IS ?1, typeof (%s) = 'blob', %s FROM %s WHERE id = ?2",
+                             field, field, field, table);
       if (sqlite3_prepare_v2 (store->db, sql, -1, &current, NULL) != SQLITE_OK)
         {
           cb_store_set_sqlite_error (store, error, table);
@@ -296,7 +324,9 @@ cb_store_audit_verify_rows (CbStore  *store,
                        table, (long long) row);
           ok = FALSE;
         }
-      else if (!sqlite3_column_int (current, 0))
+      else if (sqlite3_column_int (current, 1)
+               ? !blob_matches (current, 2, (const char *) sqlite3_column_text (latest, 3))
+               : !sqlite3_column_int (current, 0))
         {
           g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_TAMPERED,
                        _("%s row %lld, field %s, does not hold what audit entry %lld wrote: it was changed behind the store's back"),

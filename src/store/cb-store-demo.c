@@ -2,27 +2,56 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
 
 #include "cb-store-accounts.h"
+#include "cb-store-complaints.h"
+#include "cb-store-customers.h"
 #include "cb-store-demo.h"
+#include "cb-store-environment.h"
+#include "cb-store-instruments.h"
+#include "cb-store-methods.h"
+#include "cb-store-orders.h"
 #include "cb-store-private.h"
+#include "cb-store-records.h"
+#include "cb-store-samples.h"
+#include "cb-store-staff.h"
+#include "cb-store-standards.h"
+#include "cb-store-tasks.h"
+#include "cb-store-templates.h"
 
 #define N_CUSTOMERS 30
 #define N_LEDGER 300
 #define N_STANDARDS 40
 #define N_ORDERS 120
+#define N_OPEN 14
+#define ENVIRONMENT_DAYS 365
+#define ENVIRONMENT_STEP_HOURS 4
 
 typedef struct
 {
-  CbStore *store;
-  GRand   *rand;
-  GError **error;
-  gboolean failed;
+  CbStore  *store;
+  GRand    *rand;
+  GError  **error;
+  gboolean  failed;
 } Demo;
 
-/* Inserts a row from name, value pairs ending with NULL; remembers a
- * failure so that the caller checks once. */
+/* Runs a store call unless an earlier one failed, and remembers a failure
+ * (a 0 id or FALSE), so that the caller checks once at the end. */
+#define STEP(demo, call) ((demo)->failed ? 0 : note ((demo), (gint64) (call)))
+
+static gint64
+note (Demo   *demo,
+      gint64  result)
+{
+  if (result == 0)
+    demo->failed = TRUE;
+  return result;
+}
+
+/* Tables without a repository of their own yet (records, readings,
+ * signatures, certificates): a row from name, value pairs ending with NULL. */
 static gint64
 add (Demo       *demo,
      const char *table,
@@ -32,7 +61,6 @@ add (Demo       *demo,
   g_autoptr(GPtrArray) values = g_ptr_array_new ();
   const char *field;
   va_list args;
-  gint64 row;
 
   if (demo->failed)
     return 0;
@@ -44,10 +72,8 @@ add (Demo       *demo,
     }
   va_end (args);
 
-  row = cb_store_insert (demo->store, table, (const char * const *) fields->pdata,
-                         (const char * const *) values->pdata, fields->len, NULL, demo->error);
-  demo->failed = row == 0;
-  return row;
+  return note (demo, cb_store_insert (demo->store, table, (const char * const *) fields->pdata,
+                                      (const char * const *) values->pdata, fields->len, NULL, demo->error));
 }
 
 static void
@@ -58,14 +84,13 @@ update (Demo       *demo,
         const char *value,
         const char *reason)
 {
-  if (!demo->failed)
-    demo->failed = !cb_store_update (demo->store, table, row, field, value, reason, demo->error);
+  STEP (demo, cb_store_update (demo->store, table, row, field, value, reason, demo->error));
 }
 
 static char *
 id (gint64 row)
 {
-  return g_strdup_printf ("%lld", (long long) row);
+  return g_strdup_printf ("%" G_GINT64_FORMAT, row);
 }
 
 /* A date @days from today, as YYYY-MM-DD. */
@@ -76,6 +101,103 @@ date_from_today (int days)
   g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
 
   return g_date_time_format (then, "%Y-%m-%d");
+}
+
+/* Beijing time on @date. */
+static char *
+at_time (const char *date,
+         guint       hour,
+         guint       minute)
+{
+  return g_strdup_printf ("%sT%02u:%02u:00+08:00", date, hour, minute);
+}
+
+static guint32
+crc32_update (guint32       crc,
+              const guint8 *data,
+              gsize         length)
+{
+  crc = ~crc;
+  for (gsize i = 0; i < length; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
+    }
+  return ~crc;
+}
+
+static void
+append_be32 (GByteArray *bytes,
+             guint32     value)
+{
+  guint8 be[4] = { value >> 24, value >> 16, value >> 8, value };
+
+  g_byte_array_append (bytes, be, 4);
+}
+
+static void
+append_chunk (GByteArray   *png,
+              const char   *type,
+              const guint8 *data,
+              gsize         length)
+{
+  guint32 crc = crc32_update (0, (const guint8 *) type, 4);
+
+  crc = crc32_update (crc, data, length);
+  append_be32 (png, (guint32) length);
+  g_byte_array_append (png, (const guint8 *) type, 4);
+  g_byte_array_append (png, data, (guint) length);
+  append_be32 (png, crc);
+}
+
+/* A real 32×32 grey PNG of a gauge dial, its needle at @angle: the image
+ * data in one stored (uncompressed) deflate block, so no zlib is needed. */
+static GBytes *
+dial_photo (double angle)
+{
+  enum { SIZE = 32, ROW = SIZE + 1 };
+  static const guint8 signature[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  guint8 header[13] = { 0, 0, 0, SIZE, 0, 0, 0, SIZE, 8, 0, 0, 0, 0 };
+  guint8 raw[SIZE * ROW];
+  g_autoptr(GByteArray) zlib = g_byte_array_new ();
+  GByteArray *png = g_byte_array_new ();
+  guint32 a = 1, b = 0;
+
+  for (int y = 0; y < SIZE; y++)
+    {
+      raw[y * ROW] = 0;  /* filter: none */
+      for (int x = 0; x < SIZE; x++)
+        {
+          double dx = x - 15.5, dy = y - 15.5, r = sqrt (dx * dx + dy * dy);
+          double along = dx * cos (angle) + dy * sin (angle);
+          double across = fabs (-dx * sin (angle) + dy * cos (angle));
+          guint8 grey = r > 15 ? 40 : r > 13.5 ? 90 : 235;
+
+          if (along > 0 && along < 12 && across < 1.0)
+            grey = 20;
+          raw[y * ROW + 1 + x] = grey;
+        }
+    }
+  for (gsize i = 0; i < sizeof raw; i++)
+    {
+      a = (a + raw[i]) % 65521;
+      b = (b + a) % 65521;
+    }
+  {
+    guint8 start[] = { 0x78, 0x01, 0x01, sizeof raw & 0xff, sizeof raw >> 8,
+                       ~sizeof raw & 0xff, (~sizeof raw >> 8) & 0xff };
+
+    g_byte_array_append (zlib, start, sizeof start);
+  }
+  g_byte_array_append (zlib, raw, sizeof raw);
+  append_be32 (zlib, (b << 16) | a);
+
+  g_byte_array_append (png, signature, sizeof signature);
+  append_chunk (png, "IHDR", header, sizeof header);
+  append_chunk (png, "IDAT", zlib->data, zlib->len);
+  append_chunk (png, "IEND", NULL, 0);
+  return g_byte_array_free_to_bytes (png);
 }
 
 static const struct { const char *login, *name, *roles; } staff[] = {
@@ -90,17 +212,19 @@ static const struct { const char *login, *name, *roles; } staff[] = {
   { "zhou.jian",     "周建",   "checker,approver" },
   { "wu.hong",       "吴红",   "approver" },
 };
+enum { RECEPTION = 1, PERFORMER = 3, CHECKER = 7, APPROVER = 9, SECOND_APPROVER = 8 };
 
-/* Real regulations and specifications; the last is withdrawn. */
-static const struct { const char *code, *name, *kind, *item, *status; } methods[] = {
-  { "JJG 52-2013", "弹性元件式一般压力表、压力真空表和真空表", "verification-regulation", "一般压力表", "current" },
-  { "JJG 49-2013", "弹性元件式精密压力表和真空表", "verification-regulation", "精密压力表", "current" },
-  { "JJG 875-2019", "数字压力计", "verification-regulation", "数字压力计", "current" },
-  { "JJF 1587-2016", "数字多用表校准规范", "calibration-specification", "数字多用表", "current" },
-  { "JJG 1036-2022", "电子天平", "verification-regulation", "电子天平", "current" },
-  { "JJF 1101-2019", "环境试验设备温度、湿度参数校准规范", "calibration-specification", "温湿度试验箱", "current" },
-  { "JJG 52-1999", "弹簧管式一般压力表、压力真空表和真空表", "verification-regulation", "一般压力表", "withdrawn" },
+/* Real regulations and specifications; the last was superseded by the first. */
+static const struct { const char *code, *name, *kind, *item, *effective; guint price; } methods[] = {
+  { "JJG 52-2013", "弹性元件式一般压力表、压力真空表和真空表", "verification-regulation", "一般压力表", "2013-11-28", 3000 },
+  { "JJG 49-2013", "弹性元件式精密压力表和真空表", "verification-regulation", "精密压力表", "2013-11-28", 8000 },
+  { "JJG 875-2019", "数字压力计", "verification-regulation", "数字压力计", "2019-12-31", 20000 },
+  { "JJF 1587-2016", "数字多用表校准规范", "calibration-specification", "数字多用表", "2016-11-30", 30000 },
+  { "JJG 1036-2022", "电子天平", "verification-regulation", "电子天平", "2022-09-27", 15000 },
+  { "JJF 1101-2019", "环境试验设备温度、湿度参数校准规范", "calibration-specification", "温湿度试验箱", "2019-09-27", 60000 },
+  { "JJG 52-1999", "弹簧管式一般压力表、压力真空表和真空表", "verification-regulation", "一般压力表", "1999-10-01", 2000 },
 };
+#define N_CURRENT_METHODS (G_N_ELEMENTS (methods) - 1)
 
 static const struct { const char *name, *maker, *model, *range, *accuracy; } types[] = {
   { "一般压力表", "上海自动化仪表四厂", "Y-100", "(0~1.6) MPa", "1.6级" },
@@ -112,9 +236,291 @@ static const struct { const char *name, *maker, *model, *range, *accuracy; } typ
   { "电子天平", "梅特勒-托利多", "ME204", "(0~220) g", "Ⅰ级" },
   { "温湿度试验箱", "重庆银河试验仪器", "GDJS-100", "(-40~150) ℃", "±0.5 ℃" },
 };
+/* The method (index into methods) for each instrument type. */
+static const guint type_method[] = { 0, 0, 1, 2, 3, 3, 4, 5 };
 
 static const char * const cities[] = { "石家庄", "唐山", "秦皇岛", "邯郸", "邢台", "保定", "张家口", "承德", "沧州", "廊坊" };
 static const char * const trades[] = { "钢铁集团有限公司", "热电有限责任公司", "化工股份有限公司" };
+static const char * const surnames[] = { "王", "李", "赵", "刘", "杨", "黄", "周", "吴" };
+
+static const struct { const char *room, *sensor; double base; } rooms[] = {
+  { "压力室 1", "TH-01", 20.0 },
+  { "电学室", "TH-02", 22.0 },
+  { "质量室", "TH-03", 20.5 },
+};
+
+static void
+add_staff (Demo   *demo,
+           gint64 *staff_ids,
+           const char *long_ago,
+           const char *far_ahead)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (staff) && !demo->failed; i++)
+    {
+      g_auto(GStrv) roles = g_strsplit (staff[i].roles, ",", -1);
+
+      staff_ids[i] = STEP (demo, cb_store_staff_add (demo->store, staff[i].login, staff[i].name, staff[i].name,
+                                                     demo->error));
+      for (guint r = 0; roles[r] != NULL; r++)
+        {
+          static const struct { const char *role, *kind; } kinds[] = {
+            { "metrologist", "perform" }, { "checker", "check" }, { "approver", "approve" },
+          };
+
+          STEP (demo, cb_store_staff_add_role (demo->store, staff_ids[i], roles[r], demo->error));
+          for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+            if (g_str_equal (roles[r], kinds[k].role))
+              for (guint m = 0; m < N_CURRENT_METHODS; m++)
+                STEP (demo, cb_store_authorisation_add (demo->store, staff_ids[i], methods[m].item, kinds[k].kind,
+                                                        long_ago, far_ahead, demo->error));
+          if (g_str_equal (roles[r], "metrologist") || g_str_equal (roles[r], "checker"))
+            {
+              g_autofree char *number = g_strdup_printf ("冀计量员证 %04u", 1000 + i * 37);
+
+              STEP (demo, cb_store_qualification_add (demo->store, staff_ids[i], number, "压力、电学、质量",
+                                                      "河北省市场监督管理局", long_ago, far_ahead, demo->error));
+            }
+        }
+      if (!demo->failed)
+        STEP (demo, cb_store_set_password (demo->store, staff_ids[i], CB_DEMO_PASSWORD, "demo lab", demo->error));
+    }
+}
+
+/* Methods with record templates: one template's version 1 retired by
+ * version 2, a version 3 waiting for approval and a draft elsewhere. */
+static void
+add_methods (Demo   *demo,
+             gint64 *staff_ids,
+             gint64 *method_ids,
+             gint64 *version_ids)
+{
+  gint64 author = staff_ids[PERFORMER], approver = staff_ids[APPROVER];
+
+  for (guint m = 0; m < G_N_ELEMENTS (methods) && !demo->failed; m++)
+    {
+      g_autofree char *template_name = g_strdup_printf ("%s原始记录", methods[m].item);
+      g_autofree char *document = g_strdup_printf ("{\"method\": \"%s\", \"points\": 5}", methods[m].code);
+      gint64 template_, version;
+
+      method_ids[m] = STEP (demo, cb_store_method_add (demo->store, methods[m].code, methods[m].name, methods[m].kind,
+                                                       methods[m].effective, demo->error));
+      template_ = STEP (demo, cb_store_template_add (demo->store, template_name, methods[m].item, method_ids[m],
+                                                     demo->error));
+      version = STEP (demo, cb_store_template_version_add (demo->store, template_, author, document, demo->error));
+      STEP (demo, cb_store_template_version_submit (demo->store, version, author, demo->error));
+      STEP (demo, cb_store_template_version_approve (demo->store, version, approver, demo->error));
+      version_ids[m] = version;
+
+      if (m == 0)
+        {
+          version = STEP (demo, cb_store_template_version_add (demo->store, template_, author,
+                                                               "{\"method\": \"JJG 52-2013\", \"points\": 6, \"hysteresis\": true}",
+                                                               demo->error));
+          STEP (demo, cb_store_template_version_submit (demo->store, version, author, demo->error));
+          STEP (demo, cb_store_template_version_reject (demo->store, version, approver, "缺少回程误差列", demo->error));
+          STEP (demo, cb_store_template_version_submit (demo->store, version, author, demo->error));
+          STEP (demo, cb_store_template_version_approve (demo->store, version, staff_ids[SECOND_APPROVER], demo->error));
+          version_ids[m] = version;
+          version = STEP (demo, cb_store_template_version_add (demo->store, template_, author,
+                                                               "{\"method\": \"JJG 52-2013\", \"points\": 6, \"hysteresis\": true, \"tapping\": true}",
+                                                               demo->error));
+          STEP (demo, cb_store_template_version_submit (demo->store, version, author, demo->error));
+        }
+      if (m == 3)
+        STEP (demo, cb_store_template_version_add (demo->store, template_, staff_ids[PERFORMER + 1],
+                                                   "{\"method\": \"JJF 1587-2016\", \"functions\": [\"DCV\", \"ACV\"]}",
+                                                   demo->error));
+    }
+  /* The 1999 regulation gave way to the 2013 one. */
+  STEP (demo, cb_store_method_withdraw (demo->store, method_ids[G_N_ELEMENTS (methods) - 1], "2014-06-01",
+                                        method_ids[0], "JJG 52-2013 实施，代替 JJG 52-1999", demo->error));
+}
+
+static void
+add_customers (Demo   *demo,
+               gint64 *customer_ids,
+               gint64 *method_ids)
+{
+  for (guint c = 0; c < N_CUSTOMERS && !demo->failed; c++)
+    {
+      const char *city = cities[c % G_N_ELEMENTS (cities)];
+      g_autofree char *name = g_strdup_printf ("%s%s%s", city, c >= 20 ? "新" : c >= 10 ? "中" : "",
+                                               trades[c % G_N_ELEMENTS (trades)]);
+      g_autofree char *address = g_strdup_printf ("河北省%s市建设大街 %u 号", city, 10 + c * 7);
+      g_autofree char *phone = g_strdup_printf ("0311-8%07u", g_rand_int_range (demo->rand, 0, 9999999));
+      g_autofree char *credit = g_strdup_printf ("9113%02u%04u%07uX", 1 + c % 11, 1000 + c * 13,
+                                                 g_rand_int_range (demo->rand, 0, 9999999));
+      g_autofree char *mobile = g_strdup_printf ("138%08u", g_rand_int_range (demo->rand, 0, 99999999));
+      g_autofree char *email = g_strdup_printf ("metrology%02u@example.com.cn", c + 1);
+      g_autofree char *contact = g_strdup_printf ("%s %s工", c % 2 ? "计量科" : "设备部",
+                                                  surnames[c % G_N_ELEMENTS (surnames)]);
+      g_autofree char *licence_until = date_from_today (200 + (int) c * 31);
+
+      customer_ids[c] = STEP (demo, cb_store_customer_add (demo->store, name, address, phone, credit, demo->error));
+      STEP (demo, cb_store_contact_add (demo->store, customer_ids[c], contact, mobile, email, demo->error));
+      if (c % 3 == 0)
+        STEP (demo, cb_store_contact_add (demo->store, customer_ids[c], "财务部 出纳", phone, NULL, demo->error));
+      STEP (demo, cb_store_licence_add (demo->store, customer_ids[c], "营业执照", credit, NULL, demo->error));
+      if (c % 3 != 0)
+        {
+          g_autofree char *permit = g_strdup_printf ("%s001P", credit);
+
+          STEP (demo, cb_store_licence_add (demo->store, customer_ids[c], "排污许可证", permit, licence_until,
+                                            demo->error));
+        }
+    }
+
+  /* The price list, and a lower negotiated price for two large customers. */
+  for (guint m = 0; m < N_CURRENT_METHODS && !demo->failed; m++)
+    {
+      STEP (demo, cb_store_price_add (demo->store, methods[m].item, method_ids[m], 0, methods[m].price * 9 / 10,
+                                      "2025-01-01", demo->error));
+      STEP (demo, cb_store_price_add (demo->store, methods[m].item, method_ids[m], 0, methods[m].price,
+                                      "2026-01-01", demo->error));
+    }
+  STEP (demo, cb_store_price_add (demo->store, methods[0].item, method_ids[0], customer_ids[1], 2500, "2026-01-01",
+                                  demo->error));
+  STEP (demo, cb_store_price_add (demo->store, methods[3].item, method_ids[3], customer_ids[0], 26000, "2026-01-01",
+                                  demo->error));
+}
+
+/* Standards: one expired, one out of service, one under repair, two due
+ * within a month; each calibrated by an outside body, some with a scan. */
+static void
+add_standards (Demo   *demo,
+               gint64 *standard_ids)
+{
+  static const char * const names[] = {
+    "活塞式压力计", "精密数字压力计", "多功能校准器", "标准数字多用表", "F1级砝码组", "温湿度标准器",
+  };
+  static const char * const bodies[] = { "中国计量科学研究院", "河北省计量监督检测研究院" };
+
+  for (guint s = 0; s < N_STANDARDS && !demo->failed; s++)
+    {
+      g_autofree char *asset = g_strdup_printf ("BZ-%04u", s + 1);
+      g_autofree char *serial = g_strdup_printf ("%06u", g_rand_int_range (demo->rand, 0, 999999));
+      int days = s == 0 ? -12 : s < 3 ? 10 + (int) s * 7 : g_rand_int_range (demo->rand, 60, 360);
+      g_autofree char *valid_until = date_from_today (days);
+      g_autofree char *last_year = date_from_today (days - 365);
+      g_autofree char *number = g_strdup_printf ("国计检字〔2026〕第 %04u 号", 100 + s);
+      g_autofree char *old_number = g_strdup_printf ("国计检字〔2025〕第 %04u 号", 300 + s);
+      const char *body = bodies[s % G_N_ELEMENTS (bodies)];
+      CbStandard standard = { 0 };
+
+      standard.asset_no = asset;
+      standard.name = (char *) names[s % G_N_ELEMENTS (names)];
+      standard.serial = serial;
+      standard.uncertainty = (char *) (s % 2 ? "0.02级" : "U=0.05%, k=2");
+      standard.status = (char *) (s == 3 ? "out-of-service" : "in-service");
+      standard_ids[s] = STEP (demo, cb_store_standard_add (demo->store, &standard, demo->error));
+
+      /* Last year's certificate, then this year's, which the standard takes. */
+      STEP (demo, cb_store_external_certificate_add (demo->store, standard_ids[s], old_number, body, last_year, NULL,
+                                                     demo->error));
+      if (s % 4 == 0)
+        {
+          g_autofree char *text = g_strdup_printf ("%%PDF-1.4\n%% 校准证书 %s 扫描件\n%%%%EOF\n", number);
+          g_autoptr(GBytes) scan = g_bytes_new (text, strlen (text));
+
+          STEP (demo, cb_store_external_certificate_add (demo->store, standard_ids[s], number, body, valid_until, scan,
+                                                         demo->error));
+        }
+      else
+        STEP (demo, cb_store_external_certificate_add (demo->store, standard_ids[s], number, body, valid_until, NULL,
+                                                       demo->error));
+      if (s == 5)
+        STEP (demo, cb_store_standard_set_status (demo->store, standard_ids[s], "under-repair",
+                                                  "示值漂移超差，返厂维修", demo->error));
+    }
+}
+
+/* A year of readings every few hours in each room: a seasonal swing, a
+ * daily one and sensor noise. */
+static void
+add_environment (Demo *demo)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) start = NULL;
+  int steps = ENVIRONMENT_DAYS * 24 / ENVIRONMENT_STEP_HOURS;
+
+  start = g_date_time_new_utc (g_date_time_get_year (now), g_date_time_get_month (now),
+                               g_date_time_get_day_of_month (now), 0, 0, 0);
+  for (int i = steps; i >= 0 && !demo->failed; i--)
+    {
+      g_autoptr(GDateTime) at = g_date_time_add_hours (start, -i * ENVIRONMENT_STEP_HOURS);
+      g_autofree char *when = g_date_time_format (at, "%Y-%m-%dT%H:%M:%SZ");
+      double season = sin (2 * G_PI * (g_date_time_get_day_of_year (at) - 110) / 365.0);
+      double day = sin (2 * G_PI * (g_date_time_get_hour (at) + 8 - 9) / 24.0);
+
+      for (guint r = 0; r < G_N_ELEMENTS (rooms); r++)
+        {
+          char t[G_ASCII_DTOSTR_BUF_SIZE], rh[G_ASCII_DTOSTR_BUF_SIZE], p[G_ASCII_DTOSTR_BUF_SIZE];
+          double temperature = rooms[r].base + 1.2 * season + 0.4 * day + g_rand_double_range (demo->rand, -0.3, 0.3);
+          double humidity = 48 + 10 * season + g_rand_double_range (demo->rand, -4, 4);
+          double pressure = 101.3 - 0.9 * season + g_rand_double_range (demo->rand, -0.4, 0.4);
+
+          g_ascii_formatd (t, sizeof t, "%.1f", temperature);
+          g_ascii_formatd (rh, sizeof rh, "%.0f", humidity);
+          g_ascii_formatd (p, sizeof p, "%.1f", pressure);
+          STEP (demo, cb_store_environment_add (demo->store, rooms[r].room, rooms[r].sensor, when, t, rh, p,
+                                                demo->error));
+        }
+    }
+}
+
+/* Signs in the demo without the password prompt: the same row that
+ * cb_store_record_sign writes. */
+static gint64
+sign (Demo       *demo,
+      gint64      record,
+      gint64      signer,
+      const char *meaning,
+      const char *signed_at,
+      const char *state)
+{
+  g_autofree char *hash = NULL;
+  g_autofree char *record_text = id (record);
+  g_autofree char *signer_text = id (signer);
+  gint64 signature;
+
+  if (demo->failed)
+    return 0;
+  hash = cb_store_record_hash (demo->store, record, demo->error);
+  if (hash == NULL)
+    {
+      demo->failed = TRUE;
+      return 0;
+    }
+  signature = add (demo, "signatures", "record_id", record_text, "record_hash", hash, "signer_id", signer_text,
+                   "meaning", meaning, "signed_at", signed_at, NULL);
+  update (demo, "records", record, "state", state, "签名");
+  return signature;
+}
+
+static void
+add_readings (Demo       *demo,
+              gint64      record,
+              const char *taken_at,
+              const char *room,
+              gboolean    from_instrument)
+{
+  g_autofree char *record_text = id (record);
+  g_autofree char *environment = g_strdup_printf ("{\"room\": \"%s\"}", room);
+
+  for (guint p = 0; p < 5 && !demo->failed; p++)
+    {
+      g_autofree char *cell = g_strdup_printf ("point%u", p + 1);
+      char value[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *reply = NULL;
+
+      g_ascii_formatd (value, sizeof value, "%.3f", 0.4 * p + g_rand_double_range (demo->rand, -0.004, 0.004));
+      reply = g_strdup_printf ("+%sE+00", value);
+      add (demo, "readings", "record_id", record_text, "cell", cell, "value", value,
+           "source", from_instrument ? "instrument" : "typed",
+           "instrument", from_instrument ? "ConST211 #BZ-0008" : NULL,
+           "raw_reply", from_instrument ? reply : NULL, "taken_at", taken_at, "environment", environment, NULL);
+    }
+}
 
 gboolean
 cb_store_demo_populate (CbStore  *store,
@@ -123,11 +529,12 @@ cb_store_demo_populate (CbStore  *store,
   Demo demo = { store, g_rand_new_with_seed (20261123), error, FALSE };
   gint64 staff_ids[G_N_ELEMENTS (staff)];
   gint64 method_ids[G_N_ELEMENTS (methods)];
+  gint64 version_ids[G_N_ELEMENTS (methods)];
   gint64 type_ids[G_N_ELEMENTS (types)];
   gint64 customer_ids[N_CUSTOMERS];
+  gint64 contract_ids[N_CUSTOMERS] = { 0 };
   gint64 ledger_ids[N_LEDGER];
   gint64 standard_ids[N_STANDARDS];
-  gint64 version_ids[G_N_ELEMENTS (methods)];
   g_autofree char *long_ago = date_from_today (-900);
   g_autofree char *far_ahead = date_from_today (3 * 365);
   g_autofree char *saved_actor = g_strdup (cb_store_get_actor (store));
@@ -136,154 +543,195 @@ cb_store_demo_populate (CbStore  *store,
 
   cb_store_set_actor (store, "demo", "demo");
   if (!cb_store_begin (store, error))
-    goto out;
-
-  /* Staff, roles, authorisations for every item. */
-  for (guint i = 0; i < G_N_ELEMENTS (staff); i++)
     {
-      g_auto(GStrv) roles = g_strsplit (staff[i].roles, ",", -1);
-      g_autofree char *staff_text = NULL;
-
-      staff_ids[i] = add (&demo, "staff", "login", staff[i].login, "name", staff[i].name,
-                          "printed_name", staff[i].name, NULL);
-      staff_text = id (staff_ids[i]);
-      for (guint r = 0; roles[r] != NULL; r++)
-        {
-          static const struct { const char *role, *kind; } kinds[] = {
-            { "metrologist", "perform" }, { "checker", "check" }, { "approver", "approve" },
-          };
-
-          add (&demo, "staff_roles", "staff_id", staff_text, "role", roles[r], NULL);
-          for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
-            if (g_str_equal (roles[r], kinds[k].role))
-              for (guint m = 0; m + 1 < G_N_ELEMENTS (methods); m++)
-                add (&demo, "authorisations", "staff_id", staff_text, "item", methods[m].item,
-                     "kind", kinds[k].kind, "valid_from", long_ago, "valid_until", far_ahead, NULL);
-          if (g_str_equal (roles[r], "metrologist") || g_str_equal (roles[r], "checker"))
-            {
-              g_autofree char *number = g_strdup_printf ("冀计量员证 %04u", 1000 + i * 37);
-
-              add (&demo, "qualifications", "staff_id", staff_text, "certificate_no", number,
-                   "discipline", "压力、电学", "issuer", "河北省市场监督管理局", "valid_until", far_ahead, NULL);
-            }
-        }
-      if (!demo.failed && !cb_store_set_password (store, staff_ids[i], CB_DEMO_PASSWORD, "demo lab", error))
-        demo.failed = TRUE;
+      demo.failed = TRUE;
+      goto out;
     }
 
-  for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
-    {
-      g_autofree char *method_text = NULL;
-      g_autofree char *template_text = NULL;
-      g_autofree char *author = id (staff_ids[3]);
-      g_autofree char *approver = id (staff_ids[9]);
-      g_autofree char *template_name = g_strdup_printf ("%s原始记录", methods[m].item);
-
-      method_ids[m] = add (&demo, "methods", "code", methods[m].code, "name", methods[m].name,
-                           "kind", methods[m].kind, "status", methods[m].status, NULL);
-      method_text = id (method_ids[m]);
-      template_text = id (add (&demo, "templates", "name", template_name, "item", methods[m].item,
-                               "method_id", method_text, NULL));
-      version_ids[m] = add (&demo, "template_versions", "template_id", template_text, "version", "1",
-                            "document", "{}", "state", "approved", "author_id", author,
-                            "approved_by", approver, NULL);
-    }
+  add_staff (&demo, staff_ids, long_ago, far_ahead);
+  add_methods (&demo, staff_ids, method_ids, version_ids);
+  add_customers (&demo, customer_ids, method_ids);
 
   for (guint t = 0; t < G_N_ELEMENTS (types); t++)
-    type_ids[t] = add (&demo, "instrument_types", "name", types[t].name, "maker", types[t].maker,
-                       "model", types[t].model, "range_text", types[t].range, "accuracy", types[t].accuracy, NULL);
+    type_ids[t] = STEP (&demo, cb_store_instrument_type_add (store, types[t].name, types[t].maker, types[t].model,
+                                                             types[t].range, types[t].accuracy, NULL, error));
 
-  for (guint c = 0; c < N_CUSTOMERS; c++)
+  for (guint l = 0; l < N_LEDGER && !demo.failed; l++)
     {
-      g_autofree char *name = g_strdup_printf ("%s%s%s", cities[c % G_N_ELEMENTS (cities)],
-                                               c >= 20 ? "新" : c >= 10 ? "中" : "",
-                                               trades[c % G_N_ELEMENTS (trades)]);
-      g_autofree char *address = g_strdup_printf ("河北省%s市建设大街 %u 号", cities[c % G_N_ELEMENTS (cities)], 10 + c * 7);
-      g_autofree char *phone = g_strdup_printf ("0311-8%07u", g_rand_int_range (demo.rand, 0, 9999999));
-      g_autofree char *customer_text = NULL;
-
-      customer_ids[c] = add (&demo, "customers", "name", name, "address", address, "phone", phone, NULL);
-      customer_text = id (customer_ids[c]);
-      add (&demo, "contacts", "customer_id", customer_text, "name", c % 2 ? "计量科 王工" : "设备部 李工",
-           "phone", phone, NULL);
-    }
-
-  for (guint l = 0; l < N_LEDGER; l++)
-    {
-      g_autofree char *customer_text = id (customer_ids[l % N_CUSTOMERS]);
-      g_autofree char *type_text = id (type_ids[l % G_N_ELEMENTS (types)]);
       g_autofree char *serial = g_strdup_printf ("%c%06u", 'A' + l % 26, g_rand_int_range (demo.rand, 0, 999999));
+      g_autofree char *asset = g_strdup_printf ("ZC-%05u", 10000 + l * 7);
       int last = -g_rand_int_range (demo.rand, 1, 365);
       g_autofree char *last_text = date_from_today (last);
       g_autofree char *next_text = date_from_today (last + 365);
 
-      ledger_ids[l] = add (&demo, "ledger", "customer_id", customer_text, "type_id", type_text, "serial", serial,
-                           "last_calibrated", last_text, "next_due", next_text, NULL);
+      ledger_ids[l] = STEP (&demo, cb_store_ledger_add (store, customer_ids[l % N_CUSTOMERS],
+                                                        type_ids[l % G_N_ELEMENTS (types)], serial,
+                                                        l % 4 == 0 ? asset : NULL, last_text, next_text, error));
     }
 
-  for (guint s = 0; s < N_STANDARDS; s++)
+  add_standards (&demo, standard_ids);
+
+  /* Framework contracts for a third of the customers. */
+  for (guint c = 0; c < N_CUSTOMERS && !demo.failed; c += 3)
     {
-      static const char * const names[] = { "活塞式压力计", "精密数字压力计", "多功能校准器", "标准数字多用表", "F1级砝码组", "温湿度标准器" };
-      g_autofree char *asset = g_strdup_printf ("BZ-%04u", s + 1);
-      g_autofree char *serial = g_strdup_printf ("%06u", g_rand_int_range (demo.rand, 0, 999999));
-      g_autofree char *certificate = g_strdup_printf ("国计检字〔2026〕第 %04u 号", 100 + s);
-      /* Two due within a month, one expired, the rest well ahead. */
-      int days = s == 0 ? -12 : s < 3 ? 10 + (int) s * 7 : g_rand_int_range (demo.rand, 60, 360);
-      g_autofree char *valid_until = date_from_today (days);
+      g_autofree char *number = g_strdup_printf ("HT2026-%03u", c / 3 + 1);
+      g_autofree char *signed_on = date_from_today (-380 + (int) c);
 
-      standard_ids[s] = add (&demo, "standards", "asset_no", asset, "name", names[s % G_N_ELEMENTS (names)],
-                             "serial", serial, "uncertainty", s % 2 ? "0.02级" : "U=0.05%, k=2",
-                             "traceability_body", "中国计量科学研究院", "certificate_no", certificate,
-                             "valid_until", valid_until,
-                             "status", s == 3 ? "out-of-service" : "in-service", NULL);
+      contract_ids[c] = STEP (&demo, cb_store_contract_add (store, customer_ids[c], number, signed_on,
+                                                            c % 2 ? -1 : 5000000 + (gint64) c * 100000, error));
     }
 
-  /* A year of orders: the older ones completed, the recent ones in progress. */
+  /* A year of orders: the older ones done, the recent ones in every state. */
   for (guint o = 0; o < N_ORDERS && !demo.failed; o++)
     {
       int age = (int) ((N_ORDERS - o) * 365 / N_ORDERS);
       g_autofree char *received = date_from_today (-age);
       g_autofree char *due = date_from_today (-age + 10);
-      g_autofree char *number = g_strdup_printf ("WT%s-%04u", received, o + 1);
-      guint ledger = g_rand_int_range (demo.rand, 0, N_LEDGER);
-      g_autofree char *customer_text = id (customer_ids[ledger % N_CUSTOMERS]);
-      g_autofree char *ledger_text = id (ledger_ids[ledger]);
-      guint m = ledger % G_N_ELEMENTS (types) < 3 ? 0 : 3;
-      g_autofree char *label = g_strdup_printf ("S%s%04u", received, o + 1);
-      g_autofree char *order_text = NULL;
-      g_autofree char *sample_text = NULL;
-      g_autofree char *method_text = id (method_ids[m]);
+      g_autofree char *received_at = at_time (received, 9, 10 + o % 40);
+      g_autofree char *measured_at = NULL;
+      g_autofree char *record_text = NULL;
+      g_autofree char *version_text = NULL;
+      g_autofree char *performer_text = NULL;
       g_autofree char *task_text = NULL;
-      g_autofree char *version_text = id (version_ids[m]);
-      g_autofree char *performer_text = id (staff_ids[3 + o % 3]);
-      gboolean done = age > 20;
-      gint64 task, record;
+      guint ledger = g_rand_int_range (demo.rand, 0, N_LEDGER);
+      guint customer = ledger % N_CUSTOMERS;
+      guint type = ledger % G_N_ELEMENTS (types);
+      guint m = type_method[type];
+      const char *room = m < 3 ? rooms[0].room : m == 3 ? rooms[1].room : rooms[2].room;
+      gint64 performer = staff_ids[PERFORMER + o % 3];
+      /* The last N_OPEN orders, about six weeks' worth, are still open. */
+      gboolean done = o < N_ORDERS - N_OPEN;
+      guint k = done ? 0 : o - (N_ORDERS - N_OPEN);
+      /* The recent ones go round the task states. */
+      static const char * const open_states[] = {
+        "to-measure", "measuring", "to-check", "to-approve", "returned", "to-measure", "cancelled",
+      };
+      const char *task_state = done ? "approved" : open_states[k % G_N_ELEMENTS (open_states)];
+      gint64 order, sample, task, record = 0, signature = 0, fee, quotation;
+      CbSample info = { 0 };
 
-      order_text = id (add (&demo, "orders", "number", number, "customer_id", customer_text,
-                            "received", received, "due", due, "state", done ? "completed" : "in-progress", NULL));
-      add (&demo, "order_lines", "order_id", order_text, "ledger_id", ledger_text, "item", methods[m].item,
-           "fee_cents", "12000", NULL);
-      sample_text = id (add (&demo, "samples", "label", label, "order_id", order_text, "ledger_id", ledger_text,
-                             "name", methods[m].item, "received_at", received, "due", due,
-                             "state", done ? "handed-over" : "in-measurement", "location", done ? "已取回" : "压力室 1", NULL));
-      task = add (&demo, "tasks", "sample_id", sample_text, "item", methods[m].item, "method_id", method_text,
-                  "assignee_id", performer_text, "due", due, "state", done ? "approved" : "to-measure", NULL);
+      {
+        g_autofree char *measured = date_from_today (-age + 2);
+
+        measured_at = at_time (measured, 14, 20);
+      }
+      order = STEP (&demo, cb_store_order_add (store, NULL, customer_ids[customer], received, due,
+                                               o % 5 == 0 ? "出具检定证书并加贴合格标志" : "出具证书",
+                                               m == 3 ? "非二元判定，考虑测量不确定度" : NULL, error));
+      STEP (&demo, cb_store_order_line_add (store, order, ledger_ids[ledger], methods[m].item, 1 + o % 3,
+                                            o % 4 == 0 ? "接头、说明书" : NULL, (gint64) methods[m].price * (1 + o % 3),
+                                            error));
+
+      /* Quotations for larger jobs: approved, or under review, or refused. */
+      if (o % 4 == 0)
+        {
+          quotation = STEP (&demo, cb_store_quotation_add (store, order, (gint64) methods[m].price * (1 + o % 3), error));
+          if (o % 16 != 12)
+            STEP (&demo, cb_store_quotation_review (store, quotation, staff_ids[RECEPTION], error));
+          if (o % 16 == 0)
+            STEP (&demo, cb_store_quotation_approve (store, quotation, staff_ids[APPROVER], error));
+          if (o % 16 == 8)
+            STEP (&demo, cb_store_quotation_reject (store, quotation, staff_ids[APPROVER], "折扣超出授权范围，重新报价",
+                                                    error));
+        }
+
+      info.order_id = order;
+      info.ledger_id = ledger_ids[ledger];
+      info.name = (char *) types[type].name;
+      info.model = (char *) types[type].model;
+      info.range_text = (char *) types[type].range;
+      info.accuracy_class = (char *) types[type].accuracy;
+      info.maker = (char *) types[type].maker;
+      info.requirement = (char *) "检定";
+      info.received_by = staff_ids[RECEPTION + o % 2];
+      info.received_at = received_at;
+      info.due = due;
+      info.location = (char *) "收样室";
+      sample = STEP (&demo, cb_store_sample_add (store, &info, NULL, error));
+      STEP (&demo, cb_store_sample_move (store, sample, "waiting", room, received_at, "送检定室", error));
+      if (o % 9 == 4)
+        STEP (&demo, cb_store_sample_anomaly_add (store, sample,
+                                                  o % 2 ? "表玻璃有裂纹，指针可正常回零" : "铅封缺失，客户确认后收样",
+                                                  received_at, error));
+      if (o % 10 == 0)
+        for (guint p = 0; p < 2 && !demo.failed; p++)
+          {
+            g_autoptr(GBytes) photo = dial_photo (0.6 + o * 0.05 + p * 1.2);
+
+            STEP (&demo, cb_store_sample_photo_add (store, sample, photo, received_at, error));
+          }
+
+      task = STEP (&demo, cb_store_task_add (store, sample, methods[m].item, method_ids[m], due, error));
+      STEP (&demo, cb_store_task_assign (store, task, performer, m < 3 ? "压力台 2" : m == 3 ? "电学台 1" : "质量台 1",
+                                         error));
       task_text = id (task);
-      if (!done && o % 3 == 0)
-        continue;
+      if (!g_str_equal (task_state, "to-measure") && !g_str_equal (task_state, "cancelled"))
+        {
+          g_autofree char *data = g_strdup_printf ("{\"serial\": \"%s\", \"points\": 5}", types[type].model);
 
-      record = add (&demo, "records", "template_version_id", version_text, "task_id", task_text,
-                    "performer_id", performer_text, "state", done ? "approved" : "performed",
-                    "data", "{}", NULL);
+          version_text = id (version_ids[m]);
+          performer_text = id (performer);
+          record = add (&demo, "records", "template_version_id", version_text, "task_id", task_text,
+                        "performer_id", performer_text, "data", data, NULL);
+          record_text = id (record);
+          add_readings (&demo, record, measured_at, room, m == 2 || m == 3);
+          STEP (&demo, cb_store_standard_usage_add (store, standard_ids[6 + o % (N_STANDARDS - 6)], record, measured_at,
+                                                    error));
+          STEP (&demo, cb_store_sample_move (store, sample, "in-measurement", NULL, measured_at, NULL, error));
+        }
+
+      if (g_str_equal (task_state, "to-check") || g_str_equal (task_state, "to-approve") ||
+          g_str_equal (task_state, "returned") || done)
+        signature = sign (&demo, record, performer, "performed", measured_at, "performed");
+      if (g_str_equal (task_state, "to-approve") || done)
+        sign (&demo, record, staff_ids[CHECKER], "checked", measured_at, "checked");
+      if (done)
+        sign (&demo, record, staff_ids[APPROVER], "approved", measured_at, "approved");
+      if (g_str_equal (task_state, "returned"))
+        {
+          static const char reason[] = "示值误差计算引用了错误的标准器修正值";
+
+          /* As cb_store_record_return does: the signature no longer holds. */
+          STEP (&demo, cb_store_void (store, "signatures", signature, reason, error));
+          update (&demo, "records", record, "return_reason", reason, reason);
+          update (&demo, "records", record, "state", "returned", reason);
+        }
+      if (!g_str_equal (task_state, "to-measure"))
+        STEP (&demo, cb_store_task_set_state (store, task, task_state,
+                                              g_str_equal (task_state, "cancelled") ? "客户撤回委托" : "流转", error));
+
+      /* Delay requests on some open tasks: waiting, approved and refused. */
+      if (!done && k % 5 == 1 && !g_str_equal (task_state, "cancelled"))
+        {
+          g_autofree char *later = date_from_today (-age + 20);
+          gint64 request = STEP (&demo, cb_store_delay_request_add (store, task, "配套标准器送上级计量机构检定，未返回",
+                                                                    later, error));
+
+          if (k < 5)
+            STEP (&demo, cb_store_delay_request_decide (store, request, staff_ids[APPROVER], TRUE, error));
+        }
+      if (!done && k % 5 == 3 && !g_str_equal (task_state, "cancelled"))
+        {
+          g_autofree char *later = date_from_today (-age + 30);
+          gint64 request = STEP (&demo, cb_store_delay_request_add (store, task, "检定人员外出现场检定", later, error));
+
+          STEP (&demo, cb_store_delay_request_decide (store, request, staff_ids[APPROVER], FALSE, error));
+        }
+
       if (done)
         {
-          g_autofree char *record_text = id (record);
           g_autofree char *cert = g_strdup_printf ("JD%s-%06u", received, ++certificate_no);
           const char *status = o % 17 == 5 ? "withdrawn" : o % 11 == 3 ? "superseded" : "issued";
-          g_autofree char *standard_text = id (standard_ids[4 + o % (N_STANDARDS - 4)]);
+          g_autofree char *next_due = date_from_today (-age + 2 + 365);
+          g_autofree char *calibrated = date_from_today (-age + 2);
+          g_autofree char *handed_at = at_time (due, 15, 30);
           gint64 certificate;
 
-          add (&demo, "standard_usage", "standard_id", standard_text, "record_id", record_text, "used_at", received, NULL);
+          STEP (&demo, cb_store_sample_move (store, sample, "measured", "待取样架", measured_at, NULL, error));
+          STEP (&demo, cb_store_sample_move (store, sample, "handed-over", "已取回", handed_at, "客户取回，已签收", error));
+          STEP (&demo, cb_store_ledger_set_calibrated (store, ledger_ids[ledger], calibrated, next_due, "检定合格",
+                                                       error));
+          STEP (&demo, cb_store_order_set_state (store, order, o % 3 ? "handed-over" : "completed", "完成", error));
 
           certificate = add (&demo, "certificates", "number", cert, "record_id", record_text, "kind", "original",
                              "status", "issued", "issued_at", due, NULL);
@@ -298,8 +746,17 @@ cb_store_demo_populate (CbStore  *store,
               add (&demo, "certificates", "number", replacement, "record_id", record_text, "kind", "replacement",
                    "replaces_id", replaces, "status", "issued", "issued_at", due, NULL);
             }
+
+          fee = STEP (&demo, cb_store_fee_add (store, order, contract_ids[customer],
+                                               (gint64) methods[m].price * (1 + o % 3), error));
+          if (age > 45)
+            STEP (&demo, cb_store_fee_set_paid (store, fee, "银行转账已到账", error));
         }
+      else
+        STEP (&demo, cb_store_order_set_state (store, order, g_str_equal (task_state, "cancelled") ? "cancelled" : "in-progress",
+                                               "流转", error));
     }
+
   /* Drafts waiting for the number. */
   for (guint d = 0; d < 3; d++)
     {
@@ -308,18 +765,32 @@ cb_store_demo_populate (CbStore  *store,
       add (&demo, "certificates", "number", number, "kind", "original", NULL);
     }
 
-  /* A month of environment readings in the pressure room. */
-  for (int h = 0; h < 30 * 24 && !demo.failed; h += 6)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      g_autoptr(GDateTime) at = g_date_time_add_hours (now, -h);
-      g_autofree char *when = g_date_time_format (at, "%Y-%m-%dT%H:00:00Z");
-      g_autofree char *t = g_strdup_printf ("%d.%d", 19 + g_rand_int_range (demo.rand, 0, 3), g_rand_int_range (demo.rand, 0, 10));
-      g_autofree char *rh = g_strdup_printf ("%d", g_rand_int_range (demo.rand, 38, 62));
+  /* Complaints: answered ones, one open and one open past its due date. */
+  {
+    static const struct { int age; guint customer; const char *what, *outcome; int answered; } complaints[] = {
+      { 300, 4, "证书上的出厂编号与压力表表盘不一致", "核实为录入错误，已出具替代证书并致歉", 6 },
+      { 200, 11, "取回的精密压力表表壳有划痕", "调取收样照片核对，划痕收样时已存在，已向客户说明", 4 },
+      { 90, 17, "检定周期提醒未及时送达", "已在系统中增加联系人邮箱，提前 30 天提醒", 9 },
+      { 20, 2, "数字多用表校准结果与厂家数据差异较大", NULL, 0 },
+      { 5, 25, "希望提供现场检定服务", NULL, 0 },
+    };
 
-      add (&demo, "environment_log", "room", "压力室 1", "sensor", "TH-01", "measured_at", when,
-           "temperature", t, "humidity", rh, "pressure", "101.3", NULL);
-    }
+    for (guint c = 0; c < G_N_ELEMENTS (complaints) && !demo.failed; c++)
+      {
+        g_autofree char *received = date_from_today (-complaints[c].age);
+        gint64 complaint = STEP (&demo, cb_store_complaint_add (store, customer_ids[complaints[c].customer], received,
+                                                                complaints[c].what, error));
+
+        if (complaints[c].outcome != NULL)
+          {
+            g_autofree char *closed = date_from_today (-complaints[c].age + complaints[c].answered);
+
+            STEP (&demo, cb_store_complaint_close (store, complaint, complaints[c].outcome, closed, error));
+          }
+      }
+  }
+
+  add_environment (&demo);
 
   if (demo.failed)
     {

@@ -6,6 +6,7 @@
 
 #include "cb-store-find.h"
 #include "cb-store-private.h"
+#include "cb-store-samples.h"
 
 static gint64
 find_one (CbStore     *store,
@@ -45,7 +46,7 @@ cb_store_find_sample (CbStore     *store,
                       const char  *label,
                       GError     **error)
 {
-  return find_one (store, "SELECT id FROM samples WHERE label = ?1", label, error);
+  return cb_store_sample_find (store, label, error);
 }
 
 static GArray *

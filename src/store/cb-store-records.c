@@ -9,6 +9,7 @@
 #include "cb-store-accounts.h"
 #include "cb-store-private.h"
 #include "cb-store-records.h"
+#include "cb-store-standards.h"
 
 static const char * const meaning_names[] = { "performed", "checked", "approved" };
 
@@ -136,35 +137,7 @@ check_standard (CbStore  *store,
                 gint64    standard_id,
                 GError  **error)
 {
-  g_autofree char *date = today ();
-  sqlite3_stmt *stmt = query_row (store,
-                                  "SELECT asset_no, name, status, valid_until FROM standards"
-                                  " WHERE id = ?1 AND voided = 0",
-                                  standard_id);
-  const char *status, *valid_until;
-  gboolean ok = FALSE;
-
-  if (stmt == NULL)
-    {
-      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND,
-                   _("standard %lld does not exist"), (long long) standard_id);
-      return FALSE;
-    }
-  status = (const char *) sqlite3_column_text (stmt, 2);
-  valid_until = (const char *) sqlite3_column_text (stmt, 3);
-  if (g_strcmp0 (status, "in-service") != 0)
-    g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                 _("standard %s (%s) is %s and cannot be used"),
-                 sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1), status);
-  else if (valid_until == NULL || strcmp (valid_until, date) < 0)
-    g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                 _("standard %s (%s) was due for calibration on %s and cannot be used"),
-                 sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1),
-                 valid_until != NULL ? valid_until : "—");
-  else
-    ok = TRUE;
-  sqlite3_finalize (stmt);
-  return ok;
+  return cb_store_standard_check_usable (store, standard_id, NULL, error) == CB_STANDARD_USABLE;
 }
 
 gint64

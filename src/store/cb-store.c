@@ -50,6 +50,38 @@ cb_store_exec (CbStore     *store,
   return TRUE;
 }
 
+sqlite3_stmt *
+cb_store_prepare_cached (CbStore     *store,
+                         const char  *sql,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (store->statements, sql);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  if (sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      cb_store_set_sqlite_error (store, error, _("database"));
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  g_hash_table_insert (store->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+char *
+cb_store_blob_digest (const void *data,
+                      gsize       length)
+{
+  g_autofree char *hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, length);
+
+  return g_strconcat ("sha256:", hex, NULL);
+}
+
 int
 cb_store_current_schema (void)
 {
@@ -127,6 +159,7 @@ cb_store_open (const char  *path,
   store->actor = g_strdup ("system");
   store->workstation = g_strdup (g_get_host_name ());
   store->password_iterations = 600000;
+  store->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) sqlite3_finalize);
 
   if (sqlite3_open_v2 (path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                        NULL) != SQLITE_OK)
@@ -159,6 +192,9 @@ cb_store_close (CbStore *store)
 {
   if (store == NULL)
     return;
+  /* Statements first: the connection closes once none is left. */
+  g_clear_pointer (&store->statements, g_hash_table_unref);
+  g_clear_pointer (&store->columns, g_hash_table_unref);
   if (store->db != NULL)
     sqlite3_close_v2 (store->db);
   g_free (store->path);
@@ -204,12 +240,35 @@ cb_store_get_workstation (CbStore *store)
   return store->workstation;
 }
 
+/* Another connection (a second workstation process, the CLI) may have
+ * appended to the chain since this one last wrote: its commits change
+ * PRAGMA data_version, and then the cached last entry is dropped. */
+static void
+check_chain_cache (CbStore *store)
+{
+  sqlite3_stmt *stmt = cb_store_prepare_cached (store, "PRAGMA data_version", NULL);
+  gint64 version = -1;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  if (version < 0 || version != store->data_version)
+    store->chain_cached = FALSE;
+  store->data_version = version;
+}
+
 gboolean
 cb_store_begin (CbStore  *store,
                 GError  **error)
 {
-  if (store->depth == 0 && !cb_store_exec (store, "BEGIN IMMEDIATE", error))
-    return FALSE;
+  if (store->depth == 0)
+    {
+      if (!cb_store_exec (store, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      /* Read under the write lock: nobody else appends until we commit. */
+      check_chain_cache (store);
+    }
   store->depth++;
   return TRUE;
 }
@@ -241,6 +300,8 @@ cb_store_rollback (CbStore *store)
     return;
   sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
   store->depth = 0;
+  /* The entries appended in the transaction are gone. */
+  store->chain_cached = FALSE;
 }
 
 /* Identifiers are checked against the schema before they are put into SQL. */
@@ -255,14 +316,45 @@ is_identifier (const char *name)
   return TRUE;
 }
 
+/* Every table's columns, read once per connection. */
+static GHashTable *
+table_columns (CbStore    *store,
+               const char *table)
+{
+  if (store->columns == NULL)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      store->columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) g_hash_table_unref);
+      sqlite3_prepare_v2 (store->db,
+                          "SELECT m.name, p.name FROM sqlite_schema m, pragma_table_info (m.name) p"
+                          " WHERE m.type = 'table'",
+                          -1, &stmt, NULL);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *name = (const char *) sqlite3_column_text (stmt, 0);
+          GHashTable *columns = g_hash_table_lookup (store->columns, name);
+
+          if (columns == NULL)
+            {
+              columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+              g_hash_table_insert (store->columns, g_strdup (name), columns);
+            }
+          g_hash_table_add (columns, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+        }
+      sqlite3_finalize (stmt);
+    }
+  return g_hash_table_lookup (store->columns, table);
+}
+
 static gboolean
 check_column (CbStore     *store,
               const char  *table,
               const char  *field,
               GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  gboolean found = FALSE;
+  GHashTable *columns;
 
   if (!is_identifier (table) || g_str_equal (table, "audit") || g_str_has_prefix (table, "sqlite_"))
     {
@@ -277,13 +369,8 @@ check_column (CbStore     *store,
       return FALSE;
     }
 
-  sqlite3_prepare_v2 (store->db, "SELECT 1 FROM pragma_table_info (?1) WHERE name = ?2", -1, &stmt, NULL);
-  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_finalize (stmt);
-
-  if (!found)
+  columns = table_columns (store, table);
+  if (columns == NULL || !g_hash_table_contains (columns, field))
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID,
                    _("%s: no field “%s” (or no such table)"), table, field);
@@ -299,41 +386,52 @@ is_system_field (const char *field)
 }
 
 gint64
-cb_store_insert (CbStore            *store,
-                 const char         *table,
-                 const char * const *fields,
-                 const char * const *values,
-                 guint               n_fields,
-                 const char         *reason,
-                 GError            **error)
+cb_store_insert_full (CbStore            *store,
+                      const char         *table,
+                      const char * const *fields,
+                      const char * const *values,
+                      guint               n_fields,
+                      const char         *blob_field,
+                      GBytes             *blob,
+                      const char         *reason,
+                      GError            **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autofree char *what = NULL;
+  g_autofree char *digest = NULL;
+  guint n_columns = n_fields + (blob_field != NULL ? 1 : 0);
   sqlite3_stmt *stmt = NULL;
   gint64 row;
 
-  if (n_fields == 0)
+  if (n_columns == 0)
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID, _("%s: nothing to insert"), table);
       return 0;
     }
-  for (guint i = 0; i < n_fields; i++)
+  for (guint i = 0; i < n_columns; i++)
     {
-      if (!check_column (store, table, fields[i], error))
+      const char *field = i < n_fields ? fields[i] : blob_field;
+
+      if (!check_column (store, table, field, error))
         return 0;
-      if (is_system_field (fields[i]))
+      if (is_system_field (field))
         {
           g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID,
-                       _("%s.%s: set by the store, not by the caller"), table, fields[i]);
+                       _("%s.%s: set by the store, not by the caller"), table, field);
           return 0;
         }
     }
+  if (blob_field != NULL && blob == NULL)
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID, _("%s.%s: no bytes given"), table, blob_field);
+      return 0;
+    }
 
   g_string_append_printf (sql, "INSERT INTO %s (", table);
-  for (guint i = 0; i < n_fields; i++)
-    g_string_append_printf (sql, "%s%s", i ? ", " : "", fields[i]);
+  for (guint i = 0; i < n_columns; i++)
+    g_string_append_printf (sql, "%s%s", i ? ", " : "", i < n_fields ? fields[i] : blob_field);
   g_string_append (sql, ") VALUES (");
-  for (guint i = 0; i < n_fields; i++)
+  for (guint i = 0; i < n_columns; i++)
     g_string_append_printf (sql, "%s?%u", i ? ", " : "", i + 1);
   g_string_append (sql, ")");
 
@@ -341,23 +439,34 @@ cb_store_insert (CbStore            *store,
     return 0;
 
   what = g_strdup_printf (_("adding to %s"), table);
-  if (sqlite3_prepare_v2 (store->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
+  stmt = cb_store_prepare_cached (store, sql->str, NULL);
+  if (stmt == NULL)
     goto failed;
   for (guint i = 0; i < n_fields; i++)
     {
       if (values[i] != NULL)
-        sqlite3_bind_text (stmt, i + 1, values[i], -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text (stmt, i + 1, values[i], -1, SQLITE_STATIC);
       else
         sqlite3_bind_null (stmt, i + 1);
     }
+  if (blob_field != NULL)
+    {
+      gsize length;
+      const void *data = g_bytes_get_data (blob, &length);
+
+      /* A zero-length blob is still a blob, never NULL. */
+      sqlite3_bind_blob64 (stmt, n_fields + 1, data != NULL ? data : "", length, SQLITE_STATIC);
+      digest = cb_store_blob_digest (data, length);
+    }
   if (sqlite3_step (stmt) != SQLITE_DONE)
     goto failed;
-  sqlite3_finalize (stmt);
-  stmt = NULL;
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
   row = sqlite3_last_insert_rowid (store->db);
 
-  for (guint i = 0; i < n_fields; i++)
-    if (!cb_store_audit_append (store, table, row, fields[i], "insert", NULL, values[i], reason, error))
+  for (guint i = 0; i < n_columns; i++)
+    if (!cb_store_audit_append (store, table, row, i < n_fields ? fields[i] : blob_field, "insert", NULL,
+                                i < n_fields ? values[i] : digest, reason, error))
       {
         cb_store_rollback (store);
         return 0;
@@ -369,9 +478,25 @@ cb_store_insert (CbStore            *store,
 
 failed:
   cb_store_set_sqlite_error (store, error, what);
-  sqlite3_finalize (stmt);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
   cb_store_rollback (store);
   return 0;
+}
+
+gint64
+cb_store_insert (CbStore            *store,
+                 const char         *table,
+                 const char * const *fields,
+                 const char * const *values,
+                 guint               n_fields,
+                 const char         *reason,
+                 GError            **error)
+{
+  return cb_store_insert_full (store, table, fields, values, n_fields, NULL, NULL, reason, error);
 }
 
 /* The current value of a field as text, and whether the row exists. */
@@ -384,14 +509,11 @@ read_field (CbStore     *store,
             GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s WHERE id = ?1", field, table);
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = cb_store_prepare_cached (store, sql, error);
   int rc;
 
-  if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      cb_store_set_sqlite_error (store, error, table);
-      return FALSE;
-    }
+  if (stmt == NULL)
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, row);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
@@ -401,12 +523,23 @@ read_field (CbStore     *store,
                      _("%s: no row %lld"), table, (long long) row);
       else
         cb_store_set_sqlite_error (store, error, table);
-      sqlite3_finalize (stmt);
+      sqlite3_reset (stmt);
       return FALSE;
     }
-  *value = sqlite3_column_type (stmt, 0) == SQLITE_NULL
-           ? NULL : g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
+  switch (sqlite3_column_type (stmt, 0))
+    {
+    case SQLITE_NULL:
+      *value = NULL;
+      break;
+    case SQLITE_BLOB:
+      /* Bytes are told by their digest, as the audit trail holds them. */
+      *value = cb_store_blob_digest (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+      break;
+    default:
+      *value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      break;
+    }
+  sqlite3_reset (stmt);
   return TRUE;
 }
 
@@ -453,16 +586,18 @@ write_field (CbStore     *store,
     goto rollback;
 
   sql = g_strdup_printf ("UPDATE %s SET %s = ?1 WHERE id = ?2", table, field);
-  if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  stmt = cb_store_prepare_cached (store, sql, NULL);
+  if (stmt == NULL)
     goto sqlite_failed;
   if (value != NULL)
-    sqlite3_bind_text (stmt, 1, value, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
   else
     sqlite3_bind_null (stmt, 1);
   sqlite3_bind_int64 (stmt, 2, row);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     goto sqlite_failed;
-  sqlite3_finalize (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
 
   if (!cb_store_audit_append (store, table, row, field, action, old_value, value, reason, error))
     goto rollback;
@@ -470,7 +605,11 @@ write_field (CbStore     *store,
 
 sqlite_failed:
   cb_store_set_sqlite_error (store, error, table);
-  sqlite3_finalize (stmt);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
 rollback:
   cb_store_rollback (store);
   return FALSE;

@@ -338,6 +338,37 @@ test_transaction_rollback (Fixture       *fixture,
   g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
 }
 
+/* The cached last entry of the chain must not outlive another connection's
+ * commit, nor a rollback. */
+static void
+test_two_connections (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbStore) other = cb_store_open (fixture->path, &error);
+  gint64 n = 0;
+
+  g_assert_no_error (error);
+  cb_store_set_actor (other, "li.na", "reception-1");
+  for (guint i = 0; i < 4; i++)
+    {
+      add_customer (fixture->store, "石家庄市计量所");
+      add_customer (other, "唐山市计量所");
+      add_customer (other, "秦皇岛市计量所");
+    }
+  g_assert_true (cb_store_begin (fixture->store, NULL));
+  add_customer (fixture->store, "不会保存");
+  cb_store_rollback (fixture->store);
+  add_customer (other, "邯郸市计量所");
+  add_customer (fixture->store, "邢台市计量所");
+
+  g_assert_true (cb_store_audit_verify (fixture->store, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 2 * 14);
+  g_assert_true (cb_store_audit_verify_rows (other, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -357,6 +388,7 @@ main (int    argc,
   ADD ("/store/audit/tampered-entry", test_tampered_audit_row);
   ADD ("/store/audit/tampered-row", test_tampered_data_row);
   ADD ("/store/transaction-rollback", test_transaction_rollback);
+  ADD ("/store/audit/two-connections", test_two_connections);
 #undef ADD
 
   return g_test_run ();
