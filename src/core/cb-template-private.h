@@ -155,6 +155,8 @@ typedef struct
   /* For each slot of the scope, the computed items (indices into
    * computed) that depend on it, directly or not, in evaluation order. */
   GArray     **downstream;
+  /* How instruments fill the block, as validated; NULL without one. */
+  JsonObject  *procedure;
   /* Items of the results scope that depend on this block. */
   GArray      *summaries;     /* guint slots in the results scope */
 } CbBlock;

@@ -1158,6 +1158,134 @@ parse_uncertainty (CbTemplate  *tmpl,
   return TRUE;
 }
 
+static const char *quantities[] = { "dcv", "acv", "dci", "aci", "resistance", "pressure",
+                                    "temperature", "humidity", NULL };
+
+/* A block-local name that a procedure reads (the nominal, an attribute). */
+static gboolean
+check_fixed_name (CbBlock     *block,
+                  JsonObject  *object,
+                  const char  *member,
+                  const char  *path,
+                  GError     **error)
+{
+  g_autofree char *name = NULL;
+  CbItem *item;
+
+  if (!get_string (object, path, member, FALSE, &name, error))
+    return FALSE;
+  if (name == NULL)
+    return TRUE;
+  item = scope_lookup (&block->scope, name);
+  if (item == NULL || (item->kind != CB_ITEM_NOMINAL && item->kind != CB_ITEM_ATTRIBUTE))
+    return fail (error, CB_TEMPLATE_ERROR_UNKNOWN_NAME, path,
+                 _("'%s': '%s' is not the nominal value or an attribute of block '%s'"),
+                 member, name, block->name);
+  return TRUE;
+}
+
+static gboolean
+check_quantity (JsonObject  *object,
+                const char  *path,
+                GError     **error)
+{
+  g_autofree char *quantity = NULL;
+  g_autofree char *list = g_strjoinv (", ", (char **) quantities);
+  double scale;
+
+  if (!get_string (object, path, "quantity", TRUE, &quantity, error)
+      || !get_number (object, path, "scale", 1, &scale, error))
+    return FALSE;
+  if (!g_strv_contains (quantities, quantity))
+    return fail (error, CB_TEMPLATE_ERROR_INVALID, path,
+                 _("'quantity': expected one of %s, found '%s'"), list, quantity);
+  if (scale == 0)
+    return fail (error, CB_TEMPLATE_ERROR_INVALID, path, _("'scale' must not be 0"));
+  return TRUE;
+}
+
+/* "procedure": which instrument sources each point and which reads it. */
+static gboolean
+parse_procedure (CbBlock     *block,
+                 JsonObject  *object,
+                 const char  *block_path,
+                 GError     **error)
+{
+  static const char *fields[] = { "source", "acquire", "settle", NULL };
+  static const char *source_fields[] = { "role", "quantity", "value", "frequency", "scale", NULL };
+  static const char *acquire_fields[] = { "reading", "role", "quantity", "range", "scale", NULL };
+  static const char *settle_fields[] = { "count", "tolerance", "timeout", NULL };
+  g_autofree char *path = g_strdup_printf ("%s.procedure", block_path);
+  JsonObject *procedure;
+  JsonArray *acquire;
+
+  if (!json_object_has_member (object, "procedure"))
+    return TRUE;
+  procedure = get_object (json_object_get_member (object, "procedure"), path, fields, error);
+  if (procedure == NULL)
+    return FALSE;
+
+  if (json_object_has_member (procedure, "source"))
+    {
+      g_autofree char *source_path = g_strdup_printf ("%s.source", path);
+      g_autofree char *role = NULL;
+      JsonObject *source;
+
+      source = get_object (json_object_get_member (procedure, "source"), source_path, source_fields, error);
+      if (source == NULL
+          || !get_string (source, source_path, "role", TRUE, &role, error)
+          || !check_quantity (source, source_path, error)
+          || !check_fixed_name (block, source, "value", source_path, error)
+          || !check_fixed_name (block, source, "frequency", source_path, error))
+        return FALSE;
+      if (!json_object_has_member (source, "value"))
+        return fail (error, CB_TEMPLATE_ERROR_INVALID, source_path, _("'value' is missing"));
+    }
+
+  if (!get_array (procedure, path, "acquire", &acquire, error))
+    return FALSE;
+  for (guint i = 0; acquire != NULL && i < json_array_get_length (acquire); i++)
+    {
+      g_autofree char *acquire_path = g_strdup_printf ("%s.acquire[%u]", path, i);
+      g_autofree char *reading = NULL;
+      g_autofree char *role = NULL;
+      JsonObject *step;
+      CbItem *item;
+
+      step = get_object (json_array_get_element (acquire, i), acquire_path, acquire_fields, error);
+      if (step == NULL
+          || !get_string (step, acquire_path, "reading", TRUE, &reading, error)
+          || !get_string (step, acquire_path, "role", TRUE, &role, error)
+          || !check_quantity (step, acquire_path, error)
+          || !check_fixed_name (block, step, "range", acquire_path, error))
+        return FALSE;
+      item = scope_lookup (&block->scope, reading);
+      if (item == NULL || item->kind != CB_ITEM_READING)
+        return fail (error, CB_TEMPLATE_ERROR_UNKNOWN_NAME, acquire_path,
+                     _("'reading': '%s' is not a reading of block '%s'"), reading, block->name);
+    }
+
+  if (json_object_has_member (procedure, "settle"))
+    {
+      g_autofree char *settle_path = g_strdup_printf ("%s.settle", path);
+      JsonObject *settle;
+      double count, tolerance, timeout;
+
+      settle = get_object (json_object_get_member (procedure, "settle"), settle_path, settle_fields, error);
+      if (settle == NULL
+          || !get_number (settle, settle_path, "count", 3, &count, error)
+          || !get_number (settle, settle_path, "tolerance", 0, &tolerance, error)
+          || !get_number (settle, settle_path, "timeout", 60, &timeout, error))
+        return FALSE;
+      if (count < 1 || count != floor (count) || tolerance < 0 || timeout <= 0)
+        return fail (error, CB_TEMPLATE_ERROR_INVALID, settle_path,
+                     _("expected a whole 'count' ≥ 1, a 'tolerance' ≥ 0 and a positive 'timeout' in seconds"));
+    }
+
+  block->procedure = procedure;
+  return TRUE;
+}
+
 static gboolean
 parse_block (CbTemplate  *tmpl,
              JsonNode    *node,
@@ -1165,7 +1293,8 @@ parse_block (CbTemplate  *tmpl,
              GError     **error)
 {
   static const char *fields[] = { "name", "title", "title_en", "nominal", "attributes", "points",
-                                  "readings", "columns", "uncertainty", "checks", "summary", NULL };
+                                  "readings", "columns", "uncertainty", "checks", "summary",
+                                  "procedure", NULL };
   static const char *nominal_fields[] = { "name", "label", "label_en", "unit", NULL };
   static const char *reading_fields[] = { "name", "label", "label_en", "unit", "repeats", NULL };
   static const char *stat_suffixes[] = { "_n", "_s", "_min", "_max", "_range" };
@@ -1289,7 +1418,8 @@ parse_block (CbTemplate  *tmpl,
     return FALSE;
   if (!parse_points (tmpl, block, object, path, error))
     return FALSE;
-  if (!parse_checks (object, path, &block->scope, block->checks, error))
+  if (!parse_checks (object, path, &block->scope, block->checks, error)
+      || !parse_procedure (block, object, path, error))
     return FALSE;
 
   /* What each slot's change reaches, for recomputing only that. */
@@ -1888,4 +2018,62 @@ cb_template_get_header_bind (const CbTemplate *tmpl,
   g_return_val_if_fail (index < tmpl->header->len, NULL);
 
   return ((CbHeaderField *) g_ptr_array_index (tmpl->header, index))->bind;
+}
+
+int
+cb_template_find_block (const CbTemplate *tmpl,
+                        const char       *name)
+{
+  for (guint b = 0; b < tmpl->blocks->len; b++)
+    if (g_str_equal (((CbBlock *) g_ptr_array_index (tmpl->blocks, b))->name, name))
+      return (int) b;
+  return -1;
+}
+
+JsonObject *
+cb_template_get_block_procedure (const CbTemplate *tmpl,
+                                 guint             block)
+{
+  g_return_val_if_fail (block < tmpl->blocks->len, NULL);
+
+  return ((CbBlock *) g_ptr_array_index (tmpl->blocks, block))->procedure;
+}
+
+const char *
+cb_template_get_block_nominal (const CbTemplate *tmpl,
+                               guint             block)
+{
+  g_return_val_if_fail (block < tmpl->blocks->len, NULL);
+
+  return ((CbBlock *) g_ptr_array_index (tmpl->blocks, block))->nominal->name;
+}
+
+guint
+cb_template_get_n_readings (const CbTemplate *tmpl,
+                            guint             block)
+{
+  g_return_val_if_fail (block < tmpl->blocks->len, 0);
+
+  return ((CbBlock *) g_ptr_array_index (tmpl->blocks, block))->readings->len;
+}
+
+const char *
+cb_template_get_reading (const CbTemplate  *tmpl,
+                         guint              block,
+                         guint              index,
+                         guint             *repeats,
+                         const char       **unit)
+{
+  CbBlock *b;
+  CbItem *item;
+
+  g_return_val_if_fail (block < tmpl->blocks->len, NULL);
+  b = g_ptr_array_index (tmpl->blocks, block);
+  g_return_val_if_fail (index < b->readings->len, NULL);
+  item = g_ptr_array_index (b->readings, index);
+  if (repeats != NULL)
+    *repeats = item->repeats;
+  if (unit != NULL)
+    *unit = item->unit_text;
+  return item->name;
 }

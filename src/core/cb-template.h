@@ -51,7 +51,15 @@ G_BEGIN_DECLS
  *          "checks": [CHECK],
  *          "summary": [{"name", "label", "unit", "aggregate": "max" | "min" | "mean"
  *                       | "maxabs" | "sum", "of": name}
- *                    | {"name", "label", "fit": {"x": name, "y": name}}]}
+ *                    | {"name", "label", "fit": {"x": name, "y": name}}],
+ *          "procedure": {"source": {"role", "quantity": QUANTITY, "value": name,
+ *                                   "frequency": name, "scale": x},
+ *                        "acquire": [{"reading": name, "role", "quantity": QUANTITY,
+ *                                     "range": name, "scale": x}],
+ *                        "settle": {"count": 3, "tolerance": x, "timeout": seconds}}}
+ * QUANTITY = dcv | acv | dci | aci | resistance | pressure | temperature | humidity
+ *         (a procedure's names are the block's nominal value or attributes;
+ *          "scale" converts the record's unit to the instrument's: value × scale)
  * ITEM  = {"name", "label", "label_en", "unit", "expr": EXPR, "round": ROUND}
  * ROUND = {"interval": EXPR} | {"significant": n} | {"align": name}
  * CHECK = {"name", "label", "error": EXPR, "limit": EXPR, "U": EXPR, "k": 2,
@@ -132,6 +140,23 @@ const char     *cb_template_get_header_name (const CbTemplate  *tmpl,
                                              guint              index);
 const char     *cb_template_get_header_bind (const CbTemplate  *tmpl,
                                              guint              index);
+
+/* -1 when there is no such block. */
+int             cb_template_find_block      (const CbTemplate  *tmpl,
+                                             const char        *name);
+/* The block's "procedure" object as validated, or NULL: how instruments fill
+ * its readings (see above).  Owned by the template. */
+JsonObject     *cb_template_get_block_procedure (const CbTemplate *tmpl,
+                                             guint              block);
+const char     *cb_template_get_block_nominal (const CbTemplate *tmpl,
+                                             guint              block);
+guint           cb_template_get_n_readings  (const CbTemplate  *tmpl,
+                                             guint              block);
+const char     *cb_template_get_reading     (const CbTemplate  *tmpl,
+                                             guint              block,
+                                             guint              index,
+                                             guint             *repeats,
+                                             const char       **unit);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbTemplate, cb_template_unref)
 

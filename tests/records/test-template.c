@@ -100,6 +100,12 @@ test_bad_fields (void)
   g_autofree char *kind = replace (MINIMAL, "\"calibration\"", "\"guess\"");
   g_autofree char *stat = replace (MINIMAL, "\"r_s / sqrt(r_n)\"", "\"r_sd / sqrt(r_n)\"");
   g_autofree char *of = replace (MINIMAL, "\"of\": \"e\"", "\"of\": \"res\"");
+  g_autofree char *procedure = replace (MINIMAL, "\"checks\": [{\"name\": \"ok\"",
+    "\"procedure\": {\"acquire\": [{\"reading\": \"q\", \"role\": \"uut\", \"quantity\": \"dcv\"}]},"
+    " \"checks\": [{\"name\": \"ok\"");
+  g_autofree char *quantity = replace (MINIMAL, "\"checks\": [{\"name\": \"ok\"",
+    "\"procedure\": {\"source\": {\"role\": \"calibrator\", \"quantity\": \"volts\", \"value\": \"x\"}},"
+    " \"checks\": [{\"name\": \"ok\"");
 
   assert_refused (unknown, CB_TEMPLATE_ERROR_INVALID, "unknown field 'colour'", NULL);
   assert_refused (syntax, CB_TEMPLATE_ERROR_INVALID, "blocks[0].columns[0] (e)", "position");
@@ -107,6 +113,8 @@ test_bad_fields (void)
   assert_refused (kind, CB_TEMPLATE_ERROR_INVALID, "kind", "guess");
   assert_refused (stat, CB_TEMPLATE_ERROR_UNKNOWN_NAME, "u_rep", "r_sd");
   assert_refused (of, CB_TEMPLATE_ERROR_UNKNOWN_NAME, "summary[0]", "'res' is not a column");
+  assert_refused (procedure, CB_TEMPLATE_ERROR_UNKNOWN_NAME, "blocks[0].procedure.acquire[0]", "'q'");
+  assert_refused (quantity, CB_TEMPLATE_ERROR_INVALID, "blocks[0].procedure.source", "'volts'");
   assert_refused ("{\"format\": ", CB_TEMPLATE_ERROR_PARSE, "not a JSON template", NULL);
   assert_refused ("[1, 2]", CB_TEMPLATE_ERROR_INVALID, "expected an object", NULL);
 }
