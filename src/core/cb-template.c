@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cb-json-text.h"
+#include "cb-shipped-templates.h"
 #include "cb-rounding.h"
 #include "cb-template-private.h"
 
@@ -2076,4 +2077,42 @@ cb_template_get_reading (const CbTemplate  *tmpl,
   if (unit != NULL)
     *unit = item->unit_text;
   return item->name;
+}
+
+#define SHIPPED_PATH "/org/calbench/templates"
+
+char **
+cb_template_list_shipped (void)
+{
+  g_auto(GStrv) names = g_resource_enumerate_children (cb_shipped_templates_get_resource (), SHIPPED_PATH,
+                                                       G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  GPtrArray *ids = g_ptr_array_new ();
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    if (g_str_has_suffix (names[i], ".json"))
+      g_ptr_array_add (ids, g_strndup (names[i], strlen (names[i]) - strlen (".json")));
+  g_ptr_array_sort (ids, (GCompareFunc) g_strcmp0);
+  g_ptr_array_add (ids, NULL);
+  return (char **) g_ptr_array_free (ids, FALSE);
+}
+
+CbTemplate *
+cb_template_new_shipped (const char  *id,
+                         GError     **error)
+{
+  g_autofree char *path = g_strdup_printf (SHIPPED_PATH "/%s.json", id);
+  g_autoptr(GBytes) bytes = NULL;
+  gsize size;
+  const char *data;
+
+  bytes = g_resource_lookup_data (cb_shipped_templates_get_resource (), path,
+                                  G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  if (bytes == NULL)
+    {
+      g_set_error (error, CB_TEMPLATE_ERROR, CB_TEMPLATE_ERROR_INVALID,
+                   _("no shipped template '%s'"), id);
+      return NULL;
+    }
+  data = g_bytes_get_data (bytes, &size);
+  return cb_template_new_from_data (data, (gssize) size, error);
 }

@@ -141,6 +141,11 @@ const char     *cb_template_get_header_name (const CbTemplate  *tmpl,
 const char     *cb_template_get_header_bind (const CbTemplate  *tmpl,
                                              guint              index);
 
+/* The ids of the templates shipped with Calbench (data/templates), sorted. */
+char          **cb_template_list_shipped    (void);
+CbTemplate     *cb_template_new_shipped     (const char        *id,
+                                             GError           **error);
+
 /* -1 when there is no such block. */
 int             cb_template_find_block      (const CbTemplate  *tmpl,
                                              const char        *name);

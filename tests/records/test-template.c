@@ -144,7 +144,27 @@ test_shipped (void)
       g_assert_cmpstr (cb_template_get_digest (again), ==, cb_template_get_digest (tmpl));
       count++;
     }
-  g_assert_cmpuint (count, >=, 1);
+  g_assert_cmpuint (count, >=, 4);
+
+  /* The same templates are built into the library. */
+  {
+    g_auto(GStrv) ids = cb_template_list_shipped ();
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpuint (g_strv_length (ids), ==, count);
+    for (guint i = 0; ids[i] != NULL; i++)
+      {
+        g_autofree char *file = g_strconcat (ids[i], ".json", NULL);
+        g_autoptr(CbTemplate) from_file = record_test_load_template (file);
+        g_autoptr(CbTemplate) built_in = cb_template_new_shipped (ids[i], &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpstr (cb_template_get_id (built_in), ==, ids[i]);
+        g_assert_cmpstr (cb_template_get_digest (built_in), ==, cb_template_get_digest (from_file));
+      }
+    g_assert_null (cb_template_new_shipped ("no-such-template", &error));
+    g_assert_error (error, CB_TEMPLATE_ERROR, CB_TEMPLATE_ERROR_INVALID);
+  }
 }
 
 int
