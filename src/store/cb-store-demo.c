@@ -20,6 +20,7 @@
 #include "cb-store-standards.h"
 #include "cb-store-tasks.h"
 #include "cb-store-templates.h"
+#include "core/cb-template.h"
 
 #define N_CUSTOMERS 30
 #define N_LEDGER 300
@@ -215,14 +216,28 @@ static const struct { const char *login, *name, *roles; } staff[] = {
 enum { RECEPTION = 1, PERFORMER = 3, CHECKER = 7, APPROVER = 9, SECOND_APPROVER = 8 };
 
 /* Real regulations and specifications; the last was superseded by the first. */
-static const struct { const char *code, *name, *kind, *item, *effective; guint price; } methods[] = {
-  { "JJG 52-2013", "弹性元件式一般压力表、压力真空表和真空表", "verification-regulation", "一般压力表", "2013-11-28", 3000 },
-  { "JJG 49-2013", "弹性元件式精密压力表和真空表", "verification-regulation", "精密压力表", "2013-11-28", 8000 },
-  { "JJG 875-2019", "数字压力计", "verification-regulation", "数字压力计", "2019-12-31", 20000 },
-  { "JJF 1587-2016", "数字多用表校准规范", "calibration-specification", "数字多用表", "2016-11-30", 30000 },
-  { "JJG 1036-2022", "电子天平", "verification-regulation", "电子天平", "2022-09-27", 15000 },
-  { "JJF 1101-2019", "环境试验设备温度、湿度参数校准规范", "calibration-specification", "温湿度试验箱", "2019-09-27", 60000 },
-  { "JJG 52-1999", "弹簧管式一般压力表、压力真空表和真空表", "verification-regulation", "一般压力表", "1999-10-01", 2000 },
+/* Real regulations and specifications; the last was superseded by the first.
+ * Each has a record template: a shipped one, or a plain indication-error form
+ * in the method's unit with its upper limit and MPE. */
+static const struct {
+  const char *code, *name, *kind, *item, *effective;
+  guint price;
+  const char *shipped, *unit, *upper, *mpe;
+} methods[] = {
+  { "JJG 52-2013", "弹性元件式一般压力表、压力真空表和真空表", "verification-regulation", "一般压力表", "2013-11-28", 3000,
+    "jjg52-2013-pressure-gauge", NULL, NULL, NULL },
+  { "JJG 49-2013", "弹性元件式精密压力表和真空表", "verification-regulation", "精密压力表", "2013-11-28", 8000,
+    NULL, "MPa", "6", "0.024" },
+  { "JJG 875-2019", "数字压力计", "verification-regulation", "数字压力计", "2019-12-31", 20000,
+    NULL, "MPa", "10", "0.005" },
+  { "JJF 1587-2016", "数字多用表校准规范", "calibration-specification", "数字多用表", "2016-11-30", 30000,
+    "jjf1587-2016-digital-multimeter", NULL, NULL, NULL },
+  { "JJG 1036-2022", "电子天平", "verification-regulation", "电子天平", "2022-09-27", 15000,
+    NULL, "g", "200", "0.0015" },
+  { "JJF 1101-2019", "环境试验设备温度、湿度参数校准规范", "calibration-specification", "温湿度试验箱", "2019-09-27", 60000,
+    NULL, "°C", "150", "0.5" },
+  { "JJG 52-1999", "弹簧管式一般压力表、压力真空表和真空表", "verification-regulation", "一般压力表", "1999-10-01", 2000,
+    NULL, "MPa", "1.6", "0.0256" },
 };
 #define N_CURRENT_METHODS (G_N_ELEMENTS (methods) - 1)
 
@@ -286,6 +301,59 @@ add_staff (Demo   *demo,
     }
 }
 
+/* The record template of method @m, its title marked with @edition after the
+ * first so that versions differ. */
+static char *
+method_document (guint m,
+                 guint edition)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *mark = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (methods[m].shipped != NULL)
+    {
+      g_autoptr(CbTemplate) tmpl = cb_template_new_shipped (methods[m].shipped, NULL);
+
+      g_assert (tmpl != NULL);
+      text = cb_template_to_data (tmpl);
+    }
+  else
+    {
+      gboolean verification = g_str_equal (methods[m].kind, "verification-regulation");
+
+      text = g_strdup_printf (
+        "{\"format\": \"calbench-template/1\", \"id\": \"demo-method-%u\","
+        " \"title\": \"%s%s原始记录\", \"kind\": \"%s\","
+        " \"method\": {\"code\": \"%s\", \"name\": \"%s\"},"
+        " \"header\": [{\"name\": \"customer\", \"label\": \"委托单位\", \"bind\": \"customer\"},"
+        "   {\"name\": \"instrument\", \"label\": \"器具名称\", \"bind\": \"instrument\"},"
+        "   {\"name\": \"model\", \"label\": \"型号规格\", \"bind\": \"model\"},"
+        "   {\"name\": \"serial\", \"label\": \"出厂编号\", \"bind\": \"serial\"},"
+        "   {\"name\": \"date\", \"label\": \"日期\", \"bind\": \"measure_date\"}],"
+        " \"parameters\": [{\"name\": \"upper\", \"label\": \"测量上限\", \"unit\": \"%s\", \"default\": \"%s\"},"
+        "   {\"name\": \"mpe\", \"label\": \"最大允许误差\", \"unit\": \"%s\", \"default\": \"%s\"}],"
+        " \"environment\": [{\"name\": \"temperature\", \"label\": \"温度\", \"unit\": \"°C\", \"min\": \"15\", \"max\": \"25\"}],"
+        " \"blocks\": [{\"name\": \"indication\", \"title\": \"示值误差\","
+        "   \"nominal\": {\"name\": \"x\", \"label\": \"标准值\", \"unit\": \"%s\"},"
+        "   \"points\": {\"span\": \"upper\", \"percents\": [10, 25, 50, 75, 100]},"
+        "   \"readings\": [{\"name\": \"r\", \"label\": \"示值\", \"unit\": \"%s\", \"repeats\": 3}],"
+        "   \"columns\": [{\"name\": \"e\", \"label\": \"示值误差\", \"unit\": \"%s\", \"expr\": \"r - x\"}],"
+        "   \"checks\": [{\"name\": \"indication\", \"label\": \"示值误差\", \"error\": \"e\", \"limit\": \"mpe\"}],"
+        "   \"summary\": [{\"name\": \"max_error\", \"unit\": \"%s\", \"aggregate\": \"maxabs\", \"of\": \"e\"}]}],"
+        " \"conclusion\": {\"pass\": \"%s\", \"fail\": \"不合格\"}}",
+        m, methods[m].item, verification ? "检定" : "校准", verification ? "verification" : "calibration",
+        methods[m].code, methods[m].name, methods[m].unit, methods[m].upper, methods[m].unit, methods[m].mpe,
+        methods[m].unit, methods[m].unit, methods[m].unit, methods[m].unit,
+        verification ? "合格" : "所校各点在最大允许误差内");
+    }
+  if (edition <= 1)
+    return g_steal_pointer (&text);
+  mark = g_strdup_printf ("原始记录（第%u版）", edition);
+  parts = g_strsplit (text, "原始记录", 2);
+  return g_strjoin (mark, parts[0], parts[1], NULL);
+}
+
 /* Methods with record templates: one template's version 1 retired by
  * version 2, a version 3 waiting for approval and a draft elsewhere. */
 static void
@@ -299,7 +367,9 @@ add_methods (Demo   *demo,
   for (guint m = 0; m < G_N_ELEMENTS (methods) && !demo->failed; m++)
     {
       g_autofree char *template_name = g_strdup_printf ("%s原始记录", methods[m].item);
-      g_autofree char *document = g_strdup_printf ("{\"method\": \"%s\", \"points\": 5}", methods[m].code);
+      g_autofree char *document = method_document (m, 1);
+      g_autofree char *second = method_document (m, 2);
+      g_autofree char *third = method_document (m, 3);
       gint64 template_, version;
 
       method_ids[m] = STEP (demo, cb_store_method_add (demo->store, methods[m].code, methods[m].name, methods[m].kind,
@@ -313,22 +383,19 @@ add_methods (Demo   *demo,
 
       if (m == 0)
         {
-          version = STEP (demo, cb_store_template_version_add (demo->store, template_, author,
-                                                               "{\"method\": \"JJG 52-2013\", \"points\": 6, \"hysteresis\": true}",
+          version = STEP (demo, cb_store_template_version_add (demo->store, template_, author, second,
                                                                demo->error));
           STEP (demo, cb_store_template_version_submit (demo->store, version, author, demo->error));
           STEP (demo, cb_store_template_version_reject (demo->store, version, approver, "缺少回程误差列", demo->error));
           STEP (demo, cb_store_template_version_submit (demo->store, version, author, demo->error));
           STEP (demo, cb_store_template_version_approve (demo->store, version, staff_ids[SECOND_APPROVER], demo->error));
           version_ids[m] = version;
-          version = STEP (demo, cb_store_template_version_add (demo->store, template_, author,
-                                                               "{\"method\": \"JJG 52-2013\", \"points\": 6, \"hysteresis\": true, \"tapping\": true}",
+          version = STEP (demo, cb_store_template_version_add (demo->store, template_, author, third,
                                                                demo->error));
           STEP (demo, cb_store_template_version_submit (demo->store, version, author, demo->error));
         }
       if (m == 3)
-        STEP (demo, cb_store_template_version_add (demo->store, template_, staff_ids[PERFORMER + 1],
-                                                   "{\"method\": \"JJF 1587-2016\", \"functions\": [\"DCV\", \"ACV\"]}",
+        STEP (demo, cb_store_template_version_add (demo->store, template_, staff_ids[PERFORMER + 1], second,
                                                    demo->error));
     }
   /* The 1999 regulation gave way to the 2013 one. */
@@ -497,28 +564,131 @@ sign (Demo       *demo,
   return signature;
 }
 
+static double
+gauss (GRand *rand)
+{
+  double u = g_rand_double_range (rand, 1e-12, 1), v = g_rand_double (rand);
+
+  return sqrt (-2 * log (u)) * cos (2 * G_PI * v);
+}
+
+/* A cell's value, or NAN when it is not there. */
+static double
+cell_value (CbRecord   *record,
+            const char *id)
+{
+  CbCell cell;
+
+  if (!cb_record_get_cell (record, id, &cell, NULL) || cell.state != CB_CELL_OK)
+    return NAN;
+  return cell.value;
+}
+
+/* Readings as a bench would give them: each point off its nominal value by a
+ * small error, the repeats scattered about it, at the instrument's
+ * resolution; the inputs a record needs from the standards and the room. */
 static void
-add_readings (Demo       *demo,
-              gint64      record,
+fill_record (Demo       *demo,
+             CbRecord   *record,
+             const char *room_temperature)
+{
+  static const struct { const char *name, *value; } inputs[] = {
+    { "std_mpe", "0.0016" }, { "std_U", "0.010" }, { "std_k", "2" }, { "humidity", "48" },
+  };
+  CbTemplate *tmpl = cb_record_get_template (record);
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    if (isnan (cell_value (record, inputs[i].name)))
+      cb_record_set_value (record, inputs[i].name, inputs[i].value, NULL);
+  cb_record_set_value (record, "temperature", room_temperature, NULL);
+
+  for (guint b = 0; b < cb_template_get_n_blocks (tmpl); b++)
+    {
+      const char *block = cb_template_get_block_name (tmpl, b);
+
+      for (guint p = 1; p <= cb_record_get_n_points (record, b); p++)
+        {
+          g_autofree char *nominal_id = g_strdup_printf ("%s/%u/%s", block, p, cb_template_get_block_nominal (tmpl, b));
+          g_autofree char *res_id = g_strdup_printf ("%s/%u/res", block, p);
+          double nominal = cell_value (record, nominal_id);
+          double step, sigma, bias;
+          int decimals;
+
+          if (!isnan (cell_value (record, res_id)))
+            {
+              step = cell_value (record, res_id);
+              sigma = 1.5 * step;
+            }
+          else if (!isnan (cell_value (record, "division")))
+            {
+              step = cell_value (record, "division") / 5;
+              sigma = 0.6 * step;
+            }
+          else if (!isnan (cell_value (record, "mpe")))
+            {
+              step = pow (10, floor (log10 (cell_value (record, "mpe") / 5)));
+              sigma = 0.25 * cell_value (record, "mpe");
+            }
+          else
+            continue;
+          decimals = MAX (0, (int) -floor (log10 (step) + 1e-9));
+          bias = sigma * gauss (demo->rand);
+
+          for (guint r = 0; r < cb_template_get_n_readings (tmpl, b); r++)
+            {
+              guint repeats;
+              const char *name = cb_template_get_reading (tmpl, b, r, &repeats, NULL);
+              /* A gauge reads a little higher coming down. */
+              double offset = g_str_has_prefix (name, "down") ? step : 0;
+
+              for (guint k = 1; k <= repeats; k++)
+                {
+                  g_autofree char *id = repeats == 1 ? g_strdup_printf ("%s/%u/%s", block, p, name)
+                                                     : g_strdup_printf ("%s/%u/%s/%u", block, p, name, k);
+                  double value = nominal + bias + offset + (repeats > 1 ? sigma / 3 * gauss (demo->rand) : 0);
+                  char text[G_ASCII_DTOSTR_BUF_SIZE];
+                  g_autofree char *format = g_strdup_printf ("%%.%df", decimals);
+
+                  g_ascii_formatd (text, sizeof text, format, value);
+                  cb_record_set_value (record, id, text, NULL);
+                }
+            }
+        }
+    }
+}
+
+/* The record's data and results through the engine, and a readings row for
+ * each entered value with where it came from. */
+static void
+store_record (Demo       *demo,
+              gint64      record_id,
+              gint64      performer,
+              CbRecord   *record,
               const char *taken_at,
               const char *room,
-              gboolean    from_instrument)
+              const char *instrument)
 {
-  g_autofree char *record_text = id (record);
+  g_autoptr(JsonNode) data = cb_record_to_json (record);
+  JsonObject *values = json_object_get_object_member (json_node_get_object (data), "values");
+  g_autoptr(GList) cells = json_object_get_members (values);
+  g_autofree char *record_text = id (record_id);
   g_autofree char *environment = g_strdup_printf ("{\"room\": \"%s\"}", room);
 
-  for (guint p = 0; p < 5 && !demo->failed; p++)
+  if (demo->failed)
+    return;
+  if (!cb_store_record_save (demo->store, record_id, performer, record, "测量数据录入", demo->error))
     {
-      g_autofree char *cell = g_strdup_printf ("point%u", p + 1);
-      char value[G_ASCII_DTOSTR_BUF_SIZE];
-      g_autofree char *reply = NULL;
+      demo->failed = TRUE;
+      return;
+    }
+  for (GList *l = cells; l != NULL && !demo->failed; l = l->next)
+    {
+      const char *value = json_object_get_string_member (values, l->data);
+      g_autofree char *reply = instrument != NULL ? g_strdup_printf ("%+.9E", g_ascii_strtod (value, NULL)) : NULL;
 
-      g_ascii_formatd (value, sizeof value, "%.3f", 0.4 * p + g_rand_double_range (demo->rand, -0.004, 0.004));
-      reply = g_strdup_printf ("+%sE+00", value);
-      add (demo, "readings", "record_id", record_text, "cell", cell, "value", value,
-           "source", from_instrument ? "instrument" : "typed",
-           "instrument", from_instrument ? "ConST211 #BZ-0008" : NULL,
-           "raw_reply", from_instrument ? reply : NULL, "taken_at", taken_at, "environment", environment, NULL);
+      add (demo, "readings", "record_id", record_text, "cell", (const char *) l->data, "value", value,
+           "source", instrument != NULL ? "instrument" : "typed", "instrument", instrument,
+           "raw_reply", reply, "taken_at", taken_at, "environment", environment, NULL);
     }
 }
 
@@ -540,6 +710,7 @@ cb_store_demo_populate (CbStore  *store,
   g_autofree char *saved_actor = g_strdup (cb_store_get_actor (store));
   g_autofree char *saved_workstation = g_strdup (cb_store_get_workstation (store));
   guint certificate_no = 0;
+  CbTemplate *templates[G_N_ELEMENTS (methods)] = { NULL };
 
   cb_store_set_actor (store, "demo", "demo");
   if (!cb_store_begin (store, error))
@@ -667,14 +838,36 @@ cb_store_demo_populate (CbStore  *store,
       task_text = id (task);
       if (!g_str_equal (task_state, "to-measure") && !g_str_equal (task_state, "cancelled"))
         {
-          g_autofree char *data = g_strdup_printf ("{\"serial\": \"%s\", \"points\": 5}", types[type].model);
+          g_autoptr(CbRecord) engine = NULL;
+          char temperature[G_ASCII_DTOSTR_BUF_SIZE];
 
           version_text = id (version_ids[m]);
           performer_text = id (performer);
           record = add (&demo, "records", "template_version_id", version_text, "task_id", task_text,
-                        "performer_id", performer_text, "data", data, NULL);
+                        "performer_id", performer_text, NULL);
           record_text = id (record);
-          add_readings (&demo, record, measured_at, room, m == 2 || m == 3);
+          if (templates[m] == NULL && !demo.failed)
+            {
+              g_autoptr(CbStoredTemplateVersion) version = cb_store_template_version_get (store, version_ids[m], error);
+
+              templates[m] = version != NULL ? cb_template_new_from_data (version->document, -1, error) : NULL;
+              demo.failed = templates[m] == NULL;
+            }
+          if (!demo.failed)
+            {
+              engine = cb_record_new (templates[m]);
+              cb_record_set_header (engine, "instrument", types[type].name, NULL);
+              cb_record_set_header (engine, "model", types[type].model, NULL);
+              cb_record_set_header (engine, "maker", types[type].maker, NULL);
+              cb_record_set_header (engine, "range", types[type].range, NULL);
+              cb_record_set_header (engine, "accuracy", types[type].accuracy, NULL);
+              cb_record_set_header (engine, "method", methods[m].code, NULL);
+              cb_record_set_header (engine, "date", measured_at, NULL);
+              g_ascii_formatd (temperature, sizeof temperature, "%.1f", 20 + g_rand_double_range (demo.rand, -1.5, 1.5));
+              fill_record (&demo, engine, temperature);
+              store_record (&demo, record, performer, engine, measured_at, room,
+                            m == 2 ? "ConST211 #BZ-0008" : m == 3 ? "Fluke 5520A #BZ-0012" : NULL);
+            }
           STEP (&demo, cb_store_standard_usage_add (store, standard_ids[6 + o % (N_STANDARDS - 6)], record, measured_at,
                                                     error));
           STEP (&demo, cb_store_sample_move (store, sample, "in-measurement", NULL, measured_at, NULL, error));
@@ -800,6 +993,8 @@ cb_store_demo_populate (CbStore  *store,
   demo.failed = !cb_store_commit (store, error);
 
 out:
+  for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+    g_clear_pointer (&templates[m], cb_template_unref);
   cb_store_set_actor (store, saved_actor, saved_workstation);
   g_rand_free (demo.rand);
   return !demo.failed;

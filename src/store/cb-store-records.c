@@ -8,6 +8,7 @@
 
 #include "cb-store-accounts.h"
 #include "cb-store-private.h"
+#include "core/cb-json-text.h"
 #include "cb-store-records.h"
 #include "cb-store-standards.h"
 
@@ -541,4 +542,170 @@ cb_store_record_set_data (CbStore     *store,
 failed:
   cb_store_rollback (store);
   return FALSE;
+}
+
+static CbTemplate *
+load_template (CbStore  *store,
+               gint64    record_id,
+               char    **data_out,
+               char    **results_out,
+               GError  **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+  CbTemplate *tmpl;
+  int rc;
+
+  stmt = cb_store_prepare_cached (store, "SELECT v.document, r.data, r.results, v.id FROM records r"
+                                         " JOIN template_versions v ON v.id = r.template_version_id"
+                                         " WHERE r.id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, record_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND, _("no record %lld"), (long long) record_id);
+      else
+        cb_store_set_sqlite_error (store, error, "records");
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  tmpl = cb_template_new_from_data ((const char *) sqlite3_column_text (stmt, 0), -1, &local_error);
+  if (tmpl == NULL)
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID,
+                   _("record %lld: its template version %lld: %s"), (long long) record_id,
+                   (long long) sqlite3_column_int64 (stmt, 3), local_error->message);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  *data_out = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  *results_out = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  sqlite3_reset (stmt);
+  return tmpl;
+}
+
+static JsonNode *
+parse_json_text (const char  *text,
+                 const char  *what,
+                 gint64       record_id,
+                 GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+
+  if (!json_parser_load_from_data (parser, text, -1, &local_error))
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID,
+                   _("record %lld: its %s are not JSON: %s"), (long long) record_id, what,
+                   local_error->message);
+      return NULL;
+    }
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+CbRecord *
+cb_store_record_load (CbStore  *store,
+                      gint64    record_id,
+                      GError  **error)
+{
+  g_autoptr(CbTemplate) tmpl = NULL;
+  g_autoptr(JsonNode) data = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data_text = NULL;
+  g_autofree char *results_text = NULL;
+  CbRecord *record;
+
+  tmpl = load_template (store, record_id, &data_text, &results_text, error);
+  if (tmpl == NULL)
+    return NULL;
+  data = parse_json_text (data_text != NULL ? data_text : "{}", _("data"), record_id, error);
+  if (data == NULL)
+    return NULL;
+  record = cb_record_new_from_json (tmpl, data, &local_error);
+  if (record == NULL)
+    g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID, _("record %lld: %s"),
+                 (long long) record_id, local_error->message);
+  return record;
+}
+
+gboolean
+cb_store_record_verify (CbStore  *store,
+                        gint64    record_id,
+                        GError  **error)
+{
+  g_autoptr(CbRecord) record = NULL;
+  g_autoptr(CbTemplate) tmpl = NULL;
+  g_autoptr(JsonNode) results = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data_text = NULL;
+  g_autofree char *results_text = NULL;
+
+  tmpl = load_template (store, record_id, &data_text, &results_text, error);
+  if (tmpl == NULL)
+    return FALSE;
+  if (results_text == NULL)
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_MISMATCH,
+                   _("record %lld has no stored results to compare"), (long long) record_id);
+      return FALSE;
+    }
+  record = cb_store_record_load (store, record_id, error);
+  if (record == NULL)
+    return FALSE;
+  results = parse_json_text (results_text, _("results"), record_id, error);
+  if (results == NULL)
+    return FALSE;
+  if (!cb_record_verify_results (record, results, &local_error))
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_MISMATCH,
+                   _("record %lld: the stored results differ from a recomputation: %s"),
+                   (long long) record_id, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cb_store_record_save (CbStore     *store,
+                      gint64       record_id,
+                      gint64       staff_id,
+                      CbRecord    *record,
+                      const char  *reason,
+                      GError     **error)
+{
+  g_autoptr(JsonNode) data = cb_record_to_json (record);
+  g_autoptr(JsonNode) results = cb_record_results_to_json (record);
+  g_autofree char *data_text = cb_json_to_text (data, FALSE);
+  g_autofree char *results_text = cb_json_to_text (results, FALSE);
+
+  return cb_store_record_set_data (store, record_id, staff_id, data_text, results_text, reason, error);
+}
+
+GArray *
+cb_store_record_list_computed (CbStore  *store,
+                               GError  **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = cb_store_prepare_cached (store, "SELECT id FROM records WHERE results IS NOT NULL ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      cb_store_set_sqlite_error (store, error, "records");
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "core/cb-record.h"
 #include "cb-store.h"
 
 G_BEGIN_DECLS
@@ -56,6 +57,29 @@ gboolean  cb_store_record_sign         (CbStore            *store,
 gboolean  cb_store_record_return       (CbStore            *store,
                                         gint64              record_id,
                                         gint64              staff_id,
+                                        const char         *reason,
+                                        GError            **error);
+/* The record as the engine computes it: its template version's document and
+ * its stored data, recomputed.  Loading does not compare with the stored
+ * results: cb_store_record_verify() does. */
+CbRecord *cb_store_record_load         (CbStore            *store,
+                                        gint64              record_id,
+                                        GError            **error);
+/* Recomputes the record from its stored data and compares with its stored
+ * results; a difference is CB_STORE_ERROR_MISMATCH naming the first cell
+ * and both values. */
+gboolean  cb_store_record_verify       (CbStore            *store,
+                                        gint64              record_id,
+                                        GError            **error);
+/* Ids of the records that hold computed results, in order. */
+GArray   *cb_store_record_list_computed (CbStore           *store,
+                                        GError            **error);
+/* Stores what @record holds (its data and every computed result) as
+ * cb_store_record_set_data() does, with the same rules. */
+gboolean  cb_store_record_save         (CbStore            *store,
+                                        gint64              record_id,
+                                        gint64              staff_id,
+                                        CbRecord           *record,
                                         const char         *reason,
                                         GError            **error);
 /* SHA-256 (hex) of the record's data and results: what a signature binds. */

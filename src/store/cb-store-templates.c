@@ -6,6 +6,7 @@
 
 #include "cb-store-private.h"
 #include "cb-store-staff.h"
+#include "core/cb-template.h"
 #include "cb-store-templates.h"
 
 void
@@ -110,6 +111,24 @@ cb_store_template_list (CbStore     *store,
   return cb_store_read_all (store, stmt, read_template, (GDestroyNotify) cb_stored_template_free, error);
 }
 
+/* A version's document must be a template the record engine accepts. */
+static gboolean
+check_document (const char  *document,
+                GError     **error)
+{
+  g_autoptr(CbTemplate) tmpl = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  tmpl = cb_template_new_from_data (document, -1, &local_error);
+  if (tmpl == NULL)
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID, _("template document: %s"),
+                   local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gint64
 cb_store_template_version_add (CbStore     *store,
                                gint64       template_id,
@@ -123,7 +142,8 @@ cb_store_template_version_add (CbStore     *store,
 
   if (!cb_store_expect_row (store, "templates", template_id, _("template version's template"), _("an existing template"), error) ||
       !cb_store_expect_row (store, "staff", author_id, _("template author"), _("an existing staff member"), error) ||
-      !cb_store_expect_text (document, _("template document"), _("the template's JSON document"), error))
+      !cb_store_expect_text (document, _("template document"), _("the template's JSON document"), error) ||
+      !check_document (document, error))
     return 0;
 
   if (!cb_store_begin (store, error))
@@ -210,7 +230,8 @@ cb_store_template_version_edit (CbStore     *store,
   g_autoptr(CbStoredTemplateVersion) version = version_in_state (store, version_id, "draft", _("edited"), error);
 
   if (version == NULL ||
-      !cb_store_expect_text (document, _("template document"), _("the template's JSON document"), error))
+      !cb_store_expect_text (document, _("template document"), _("the template's JSON document"), error) ||
+      !check_document (document, error))
     return FALSE;
   if (staff_id != version->author_id)
     {

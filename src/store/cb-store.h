@@ -26,6 +26,7 @@ typedef enum
   CB_STORE_ERROR_BUSY,
   CB_STORE_ERROR_PERMISSION,     /* wrong password, locked account, missing authorisation */
   CB_STORE_ERROR_RULE,           /* a rule of the lab refuses it: names the standard, method, template… */
+  CB_STORE_ERROR_MISMATCH,       /* stored results that a recomputation does not give */
 } CbStoreError;
 
 typedef struct _CbStore CbStore;

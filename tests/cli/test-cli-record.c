@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "cli-runner.h"
@@ -122,6 +123,79 @@ test_json_exponents (void)
   remove_temp (budget);
 }
 
+/* Stored records recompute to their results; a result changed behind the
+ * store's back is found and named. */
+static void
+test_verify (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("calbench-cli-verify-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "lab.db", NULL);
+  g_auto(Run) run = { 0 };
+  sqlite3 *handle = NULL;
+
+  run_cli (&run, "demo", "init", "--db", db, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_cli (&run, "record", "verify", "--db", db, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "records recompute to their stored results"));
+
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle,
+                                 "UPDATE records SET results = replace (results, '\"text\":\"合格', '\"text\":\"不合格')"
+                                 " WHERE id = (SELECT MIN (id) FROM records WHERE results LIKE '%\"text\":\"合格%')",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (handle), ==, 1);
+  sqlite3_close (handle);
+
+  run_cli (&run, "record", "verify", "--db", db, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "conclusion.text"));
+  g_assert_nonnull (strstr (run.out, "1 of"));
+
+  run_cli (&run, "record", "verify", "--db", db, "--record", "999999", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "no record 999999"));
+
+  /* Templates in and out of the store. */
+  {
+    g_autofree char *gauge = g_build_filename (TEMPLATE_DIR, "jjg52-2013-pressure-gauge.json", NULL);
+    g_autofree char *methane = g_build_filename (TEMPLATE_DIR, "jjg678-2007-methane-detector.json", NULL);
+    g_autofree char *exported = g_build_filename (dir, "exported.json", NULL);
+    g_autofree char *version = NULL;
+    const char *at;
+
+    run_cli (&run, "template", "import", "--db", db, "--author", "zhang.wei", gauge, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    at = strstr (run.out, "(id ");
+    g_assert_nonnull (at);
+    version = g_strndup (at + 4, strcspn (at + 4, ")"));
+
+    run_cli (&run, "template", "export", "--db", db, "--version", version, "-o", exported, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    run_cli (&run, "template", "validate", exported, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "jjg52-2013-pressure-gauge"));
+    g_unlink (exported);
+
+    run_cli (&run, "template", "import", "--db", db, "--author", "zhang.wei", methane, NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "no current method JJG 678-2007"));
+    run_cli (&run, "template", "import", "--db", db, "--author", "nobody", gauge, NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "'nobody'"));
+  }
+
+  g_unlink (db);
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -131,6 +205,7 @@ main (int   argc,
   g_test_add_func ("/cli/template/validate", test_validate);
   g_test_add_func ("/cli/record/compute", test_compute);
   g_test_add_func ("/cli/json/exponents", test_json_exponents);
+  g_test_add_func ("/cli/record/verify", test_verify);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include "store/cb-store-audit.h"
 #include "store/cb-store-demo.h"
 #include "store/cb-store-private.h"
+#include "store/cb-store-records.h"
 #include "store/cb-store-samples.h"
 #include "store/cb-store-staff.h"
 #include "store/cb-store-tasks.h"
@@ -118,6 +119,34 @@ test_every_table (void)
     g_assert_cmpuint (checks.to_check, >, 0);
   }
 
+  /* Every record recomputes to what was stored, and a shipped template's
+   * record comes back through the engine with its conclusion. */
+  {
+    g_autoptr(CbRecord) record = NULL;
+    gint64 gauge;
+    sqlite3_stmt *ids = NULL;
+    guint n_records = 0;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (store->db, "SELECT id FROM records WHERE results IS NOT NULL", -1, &ids, NULL),
+                     ==, SQLITE_OK);
+    while (sqlite3_step (ids) == SQLITE_ROW)
+      {
+        g_assert_true (cb_store_record_verify (store, sqlite3_column_int64 (ids, 0), &error));
+        g_assert_no_error (error);
+        n_records++;
+      }
+    sqlite3_finalize (ids);
+    g_assert_cmpuint (n_records, >, 50);
+
+    gauge = count (store, "SELECT MIN (r.id) FROM records r JOIN template_versions v ON v.id = r.template_version_id"
+                          " WHERE v.document LIKE '%jjg52-2013-pressure-gauge%'");
+    record = cb_store_record_load (store, gauge, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (cb_record_get_conclusion (record, NULL), !=, CB_CONCLUSION_INCOMPLETE);
+    g_assert_cmpuint (cb_record_get_n_points (record, 0), ==, 6);
+    g_assert_cmpint (count (store, "SELECT COUNT(*) FROM readings WHERE cell LIKE 'indication/6/%'"), >, 0);
+  }
+
   /* Everything went through the audit trail. */
   g_assert_true (cb_store_audit_verify (store, &n_entries, &error));
   g_assert_no_error (error);
@@ -139,3 +168,4 @@ main (int    argc,
 
   return g_test_run ();
 }
+

@@ -12,7 +12,21 @@
 #include "store/cb-store-orders.h"
 #include "store/cb-store-standards.h"
 #include "store/cb-store-staff.h"
+#include "core/cb-template.h"
 #include "store/cb-store-templates.h"
+
+/* The shipped pressure-gauge template, its title marked with @edition so that
+ * versions differ. */
+static char *
+gauge_document (guint edition)
+{
+  g_autoptr(CbTemplate) tmpl = cb_template_new_shipped ("jjg52-2013-pressure-gauge", NULL);
+  g_autofree char *text = cb_template_to_data (tmpl);
+  g_autofree char *mark = g_strdup_printf ("原始记录（第%u版）", edition);
+  g_auto(GStrv) parts = g_strsplit (text, "原始记录", 2);
+
+  return g_strjoin (mark, parts[0], parts[1], NULL);
+}
 
 /* What keeps the work sound: methods, standards and their certificates,
  * record templates, the environment log and complaints. */
@@ -242,7 +256,8 @@ test_usage_log (Fixture       *fixture,
     gint64 customer = cb_store_customer_add (fixture->store, "承德钢铁集团有限公司", NULL, NULL, NULL, NULL);
     gint64 order = cb_store_order_add (fixture->store, NULL, customer, "2026-11-20", NULL, NULL, NULL, NULL);
     gint64 template_ = cb_store_template_add (fixture->store, "一般压力表检定原始记录", "一般压力表", 0, NULL);
-    gint64 version = cb_store_template_version_add (fixture->store, template_, author, "{}", NULL);
+    g_autofree char *document = gauge_document (1);
+    gint64 version = cb_store_template_version_add (fixture->store, template_, author, document, NULL);
     g_autofree char *version_text = g_strdup_printf ("%" G_GINT64_FORMAT, version);
     g_autofree char *sample_text = NULL;
     g_autofree char *task_text = NULL;
@@ -288,22 +303,30 @@ test_template_lifecycle (Fixture       *fixture,
   gint64 approver = cb_store_staff_add (fixture->store, "wu.hong", "吴红", NULL, NULL);
   gint64 author_approver = cb_store_staff_add (fixture->store, "zhou.jian", "周建", NULL, NULL);
   gint64 template_, first, second;
+  g_autofree char *edition_1 = gauge_document (1);
+  g_autofree char *edition_2 = gauge_document (2);
+  g_autofree char *edition_3 = gauge_document (3);
 
   cb_store_staff_add_role (fixture->store, approver, "approver", NULL);
   cb_store_staff_add_role (fixture->store, author_approver, "approver", NULL);
   template_ = cb_store_template_add (fixture->store, "一般压力表检定原始记录", "一般压力表", 0, &error);
   g_assert_no_error (error);
-  first = cb_store_template_version_add (fixture->store, template_, author_approver, "{\"points\": 5}", &error);
+  /* A document the record engine refuses is refused here, with its reason. */
+  g_assert_cmpint (cb_store_template_version_add (fixture->store, template_, author_approver, "{\"points\": 5}",
+                                                  &error), ==, 0);
+  assert_error (error, CB_STORE_ERROR_INVALID, "template document: template: unknown field 'points'");
+  g_clear_error (&error);
+  first = cb_store_template_version_add (fixture->store, template_, author_approver, edition_1, &error);
   g_assert_no_error (error);
 
   /* Only the author edits and submits; a draft cannot be approved. */
   g_assert_false (cb_store_template_version_approve (fixture->store, first, approver, &error));
   assert_error (error, CB_STORE_ERROR_RULE, "is draft: only a submitted version");
   g_clear_error (&error);
-  g_assert_false (cb_store_template_version_edit (fixture->store, first, approver, "{}", "改", &error));
+  g_assert_false (cb_store_template_version_edit (fixture->store, first, approver, edition_2, "改", &error));
   assert_error (error, CB_STORE_ERROR_RULE, "only its author edits it");
   g_clear_error (&error);
-  g_assert_true (cb_store_template_version_edit (fixture->store, first, author_approver, "{\"points\": 6}",
+  g_assert_true (cb_store_template_version_edit (fixture->store, first, author_approver, edition_2,
                                                  "增加一个检定点", &error));
   g_assert_true (cb_store_template_version_submit (fixture->store, first, author_approver, &error));
   g_assert_no_error (error);
@@ -323,10 +346,10 @@ test_template_lifecycle (Fixture       *fixture,
   g_assert_cmpstr (version->state, ==, "approved");
   g_assert_cmpint (version->approved_by, ==, approver);
   g_assert_nonnull (version->approved_at);
-  g_assert_cmpstr (version->document, ==, "{\"points\": 6}");
+  g_assert_cmpstr (version->document, ==, edition_2);
 
   /* Version 2: sent back once, then approved, which retires version 1. */
-  second = cb_store_template_version_add (fixture->store, template_, author, "{\"points\": 8}", &error);
+  second = cb_store_template_version_add (fixture->store, template_, author, edition_3, &error);
   g_assert_true (cb_store_template_version_submit (fixture->store, second, author, &error));
   g_assert_false (cb_store_template_version_reject (fixture->store, second, approver, "", &error));
   assert_error (error, CB_STORE_ERROR_INVALID, "template rejection reason");
