@@ -9,6 +9,7 @@
 #include "cb-store-accounts.h"
 #include "cb-store-private.h"
 #include "core/cb-json-text.h"
+#include "cb-store-readings.h"
 #include "cb-store-records.h"
 #include "cb-store-standards.h"
 
@@ -606,17 +607,21 @@ parse_json_text (const char  *text,
   return json_node_copy (json_parser_get_root (parser));
 }
 
-CbRecord *
-cb_store_record_load (CbStore  *store,
-                      gint64    record_id,
-                      GError  **error)
+/* The record from its saved data; with @readings, the values entered since
+ * the last save (the readings table) on top. */
+static CbRecord *
+load_record (CbStore   *store,
+             gint64     record_id,
+             gboolean   readings,
+             GError   **error)
 {
   g_autoptr(CbTemplate) tmpl = NULL;
   g_autoptr(JsonNode) data = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(CbRecord) record = NULL;
+  g_autoptr(GPtrArray) entered = NULL;
   g_autofree char *data_text = NULL;
   g_autofree char *results_text = NULL;
-  CbRecord *record;
 
   tmpl = load_template (store, record_id, &data_text, &results_text, error);
   if (tmpl == NULL)
@@ -626,9 +631,45 @@ cb_store_record_load (CbStore  *store,
     return NULL;
   record = cb_record_new_from_json (tmpl, data, &local_error);
   if (record == NULL)
-    g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID, _("record %lld: %s"),
-                 (long long) record_id, local_error->message);
-  return record;
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID, _("record %lld: %s"),
+                   (long long) record_id, local_error->message);
+      return NULL;
+    }
+  if (!readings)
+    return g_steal_pointer (&record);
+
+  entered = cb_store_reading_list (store, record_id, error);
+  if (entered == NULL)
+    return NULL;
+  for (guint i = 0; i < entered->len; i++)
+    {
+      CbStoredReading *reading = g_ptr_array_index (entered, i);
+      CbCell cell;
+
+      if (!cb_record_get_cell (record, reading->cell, &cell, &local_error))
+        {
+          g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID, _("record %lld: reading %lld: %s"),
+                       (long long) record_id, (long long) reading->id, local_error->message);
+          return NULL;
+        }
+      if (g_strcmp0 (cell.text, reading->value) != 0
+          && !cb_record_set_value (record, reading->cell, reading->value, &local_error))
+        {
+          g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID, _("record %lld: reading %lld: %s"),
+                       (long long) record_id, (long long) reading->id, local_error->message);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&record);
+}
+
+CbRecord *
+cb_store_record_load (CbStore  *store,
+                      gint64    record_id,
+                      GError  **error)
+{
+  return load_record (store, record_id, TRUE, error);
 }
 
 gboolean
@@ -652,7 +693,7 @@ cb_store_record_verify (CbStore  *store,
                    _("record %lld has no stored results to compare"), (long long) record_id);
       return FALSE;
     }
-  record = cb_store_record_load (store, record_id, error);
+  record = load_record (store, record_id, FALSE, error);
   if (record == NULL)
     return FALSE;
   results = parse_json_text (results_text, _("results"), record_id, error);

@@ -59,9 +59,10 @@ gboolean  cb_store_record_return       (CbStore            *store,
                                         gint64              staff_id,
                                         const char         *reason,
                                         GError            **error);
-/* The record as the engine computes it: its template version's document and
- * its stored data, recomputed.  Loading does not compare with the stored
- * results: cb_store_record_verify() does. */
+/* The record as the engine computes it: its template version's document, its
+ * saved data, and every reading entered since (cb-store-readings.h),
+ * recomputed.  Loading does not compare with the stored results:
+ * cb_store_record_verify() does, from the saved data alone. */
 CbRecord *cb_store_record_load         (CbStore            *store,
                                         gint64              record_id,
                                         GError            **error);

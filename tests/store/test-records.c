@@ -5,11 +5,13 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "core/cb-template.h"
 #include "store/cb-store.h"
 #include "store-test-util.h"
 #include "store/cb-store-accounts.h"
 #include "store/cb-store-find.h"
 #include "store/cb-store-private.h"
+#include "store/cb-store-readings.h"
 #include "store/cb-store-records.h"
 
 #define PASSWORD "检定规程-2026"
@@ -80,7 +82,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *customer = NULL, *order = NULL, *sample = NULL, *method = NULL, *old_method = NULL;
-  g_autofree char *template = NULL, *performer = NULL, *approver = NULL;
+  g_autofree char *template = NULL, *performer = NULL, *approver = NULL, *document = NULL;
   CbStore *store;
 
   fixture->dir = store_test_make_dir ();
@@ -114,7 +116,12 @@ fixture_set_up (Fixture       *fixture,
   fixture->task = add (store, "tasks", "sample_id", sample, "item", "一般压力表", "method_id", method, NULL);
   fixture->task_withdrawn = add (store, "tasks", "sample_id", sample, "item", "一般压力表", "method_id", old_method, NULL);
   template = id (add (store, "templates", "name", "一般压力表检定记录", "item", "一般压力表", "method_id", method, NULL));
-  fixture->version = add (store, "template_versions", "template_id", template, "version", "1", "document", "{}",
+  {
+    g_autoptr(CbTemplate) gauge = cb_template_new_shipped ("jjg52-2013-pressure-gauge", NULL);
+
+    document = cb_template_to_data (gauge);
+  }
+  fixture->version = add (store, "template_versions", "template_id", template, "version", "1", "document", document,
                           "state", "approved", "author_id", performer, "approved_by", approver, NULL);
   fixture->draft_version = add (store, "template_versions", "template_id", template, "version", "2", "document", "{}",
                                 "author_id", performer, NULL);
@@ -389,6 +396,86 @@ test_migration_from_version_1 (void)
   store_test_remove_dir (dir);
 }
 
+/* Values entered one by one: each stored as a reading at once, a change
+ * needs a reason and voids the old reading, the history shows both, and the
+ * record loads back with the latest values. */
+static void
+test_enter_and_history (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbRecord) record = NULL;
+  g_autoptr(CbRecord) again = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GPtrArray) current = NULL;
+  CbReadingSource instrument = { "Druck PACE5000 #3321", "+1.60012E+00", "2026-11-23T10:15:00+08:00", NULL };
+  gint64 id = start_record (fixture);
+  CbStoredReading *old;
+  CbCell cell;
+
+  cb_store_set_actor (fixture->store, "zhang.wei", "bench-2");
+  record = cb_store_record_load (fixture->store, id, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (cb_store_record_enter (fixture->store, id, fixture->performer, record, "indication/2/up_before",
+                                        "0.33", NULL, NULL, &error));
+  g_assert_no_error (error);
+  /* A second value for the same cell needs a reason. */
+  g_assert_false (cb_store_record_enter (fixture->store, id, fixture->performer, record, "indication/2/up_before",
+                                         "0.34", NULL, "  ", &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_REASON_REQUIRED);
+  g_assert_nonnull (strstr (error->message, "0.33"));
+  g_clear_error (&error);
+  g_assert_true (cb_store_record_enter (fixture->store, id, fixture->performer, record, "indication/2/up_before",
+                                        "0.32", NULL, "读数看错一格", &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_store_record_enter (fixture->store, id, fixture->performer, record, "indication/6/up_after",
+                                        "1.60", &instrument, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Only the performer; never a computed cell. */
+  g_assert_false (cb_store_record_enter (fixture->store, id, fixture->checker, record, "indication/2/up_after",
+                                         "0.32", NULL, NULL, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE);
+  g_clear_error (&error);
+  g_assert_false (cb_store_record_enter (fixture->store, id, fixture->performer, record, "indication/2/e_up",
+                                         "0.01", NULL, NULL, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  history = cb_store_reading_history (fixture->store, id, "indication/2/up_before", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  old = g_ptr_array_index (history, 0);
+  g_assert_cmpstr (old->value, ==, "0.33");
+  g_assert_true (old->voided);
+  g_assert_cmpstr (old->void_reason, ==, "读数看错一格");
+  g_assert_cmpstr (old->entered_by, ==, "zhang.wei");
+  g_assert_cmpstr (old->voided_by, ==, "zhang.wei");
+  g_assert_nonnull (old->voided_at);
+  g_assert_false (((CbStoredReading *) g_ptr_array_index (history, 1))->voided);
+
+  current = cb_store_reading_list (fixture->store, id, &error);
+  g_assert_cmpuint (current->len, ==, 2);
+  g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (current, 1))->source, ==, "instrument");
+  g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (current, 1))->raw_reply, ==, "+1.60012E+00");
+  g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (current, 1))->taken_at, ==, "2026-11-23T02:15:00Z");
+
+  /* Nothing saved yet, yet nothing is lost: the readings come back. */
+  again = cb_store_record_load (fixture->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_true (cb_record_get_cell (again, "indication/2/up_before", &cell, NULL));
+  g_assert_cmpstr (cell.text, ==, "0.32");
+  g_assert_true (cb_record_get_cell (again, "indication/6/up_after", &cell, NULL));
+  g_assert_cmpstr (cell.text, ==, "1.60");
+
+  /* Saved, it recomputes to its stored results. */
+  g_assert_true (cb_store_record_save (fixture->store, id, fixture->performer, again, "保存", &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_store_record_verify (fixture->store, id, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -403,6 +490,7 @@ main (int    argc,
   ADD ("/store/records/return-and-change", test_return_and_change);
   ADD ("/store/certificates/issued-frozen", test_issued_certificate_frozen);
   ADD ("/store/find", test_find);
+  ADD ("/store/records/enter-and-history", test_enter_and_history);
 #undef ADD
   g_test_add_func ("/store/migration/from-version-1", test_migration_from_version_1);
 
