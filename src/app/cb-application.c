@@ -8,7 +8,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "cb-application.h"
+#include "cb-session.h"
 #include "cb-window.h"
+#include "store/cb-store-demo.h"
 
 #define SCREENSHOT_WIDTH  1280
 #define SCREENSHOT_HEIGHT 800
@@ -20,6 +22,9 @@ struct _CbApplication
   GSettings      *settings;
   gboolean        settings_looked_up;
   char           *screenshot_dir;
+  char           *database;
+  char           *demo_login;
+  CbSession      *session;
   int             exit_status;
 };
 
@@ -28,6 +33,10 @@ G_DEFINE_FINAL_TYPE (CbApplication, cb_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Save every page, drawn at 1280×800, as DIR/PAGE-LANGUAGE.png, and quit"), N_("DIR") },
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Work on the lab database FILE (the workstation's own SQLite store)"), N_("FILE") },
+  { "demo-login", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Log in as LOGIN of a demo lab (calbench-cli demo init) with the demo password"), N_("LOGIN") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and quit"), NULL },
   { NULL }
@@ -179,6 +188,24 @@ cb_application_handle_local_options (GApplication *application,
       return 0;
     }
 
+  {
+    const char *database = NULL;
+    const char *login = NULL;
+
+    if (g_variant_dict_lookup (options, "db", "^&ay", &database))
+      {
+        g_free (self->database);
+        self->database = g_strdup (database);
+      }
+    if (g_variant_dict_lookup (options, "demo-login", "&s", &login))
+      {
+        g_free (self->demo_login);
+        self->demo_login = g_strdup (login);
+      }
+    if (self->database == NULL && g_getenv ("CALBENCH_DB") != NULL)
+      self->database = g_strdup (g_getenv ("CALBENCH_DB"));
+  }
+
   if (g_variant_dict_lookup (options, "screenshot", "^&ay", &directory))
     {
       g_free (self->screenshot_dir);
@@ -215,14 +242,13 @@ cb_application_startup (GApplication *application)
 }
 
 static void
-cb_application_activate (GApplication *application)
+present_window (CbApplication *self)
 {
-  CbApplication *self = CB_APPLICATION (application);
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   gboolean screenshots = self->screenshot_dir != NULL;
 
   if (window == NULL)
-    window = GTK_WINDOW (cb_window_new (GTK_APPLICATION (application), ensure_settings (self),
+    window = GTK_WINDOW (cb_window_new (GTK_APPLICATION (self), ensure_settings (self), self->session,
                                         !screenshots));
 
   if (!screenshots)
@@ -237,10 +263,51 @@ cb_application_activate (GApplication *application)
     gtk_window_set_default_size (window, SCREENSHOT_WIDTH, SCREENSHOT_HEIGHT);
     gtk_widget_add_css_class (GTK_WIDGET (window), "cb-screenshot");
     gtk_window_present (window);
-    g_application_hold (application);
+    g_application_hold (G_APPLICATION (self));
     cb_window_take_screenshots_async (CB_WINDOW (window), self->screenshot_dir, language, NULL,
                                       on_screenshots_taken, g_object_ref (self));
   }
+}
+
+static void
+on_demo_login_finished (GObject      *source_object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(CbApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_session_login_finish (CB_SESSION (source_object), result, &error))
+    g_printerr (_("calbench: --demo-login %s: %s\n"), self->demo_login, error->message);
+  present_window (self);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+cb_application_activate (GApplication *application)
+{
+  CbApplication *self = CB_APPLICATION (application);
+
+  if (self->database != NULL && self->session == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->session = cb_session_open (self->database, &error);
+      if (self->session == NULL)
+        {
+          g_printerr (_("calbench: %s\n"), error->message);
+          self->exit_status = 1;
+          return;
+        }
+      if (self->demo_login != NULL)
+        {
+          g_application_hold (application);
+          cb_session_login_async (self->session, self->demo_login, CB_DEMO_PASSWORD, NULL,
+                                  on_demo_login_finished, g_object_ref (self));
+          return;
+        }
+    }
+  present_window (self);
 }
 
 static void
@@ -249,7 +316,10 @@ cb_application_finalize (GObject *object)
   CbApplication *self = CB_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
   g_free (self->screenshot_dir);
+  g_free (self->database);
+  g_free (self->demo_login);
 
   G_OBJECT_CLASS (cb_application_parent_class)->finalize (object);
 }

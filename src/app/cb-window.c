@@ -8,7 +8,12 @@
 #include <glib/gstdio.h>
 
 #include "cb-calculator-page.h"
+#include "cb-login-page.h"
+#include "cb-record-page.h"
+#include "cb-tasks-page.h"
 #include "cb-window.h"
+#include "store/cb-store-records.h"
+#include "store/cb-store-tasks.h"
 
 /* Frames to let pass after showing a page before it is saved: one to lay it
  * out, one to draw it, one to spare for what the first draw queued. */
@@ -19,6 +24,12 @@ struct _CbWindow
   AdwApplicationWindow  parent_instance;
 
   /* Template children */
+  GtkStack             *shell;
+  CbLoginPage          *login_page;
+  CbTasksPage          *tasks_page;
+  CbRecordPage         *record_page;
+  GtkStackPage         *tasks_stack_page;
+  GtkStackPage         *record_stack_page;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar_pane;
   GtkListBox           *sidebar;
@@ -26,6 +37,7 @@ struct _CbWindow
   CbCalculatorPage     *calculator_page;
 
   GSettings            *settings;
+  CbSession            *session;
   gboolean              restore;
 };
 
@@ -35,6 +47,7 @@ enum {
   PROP_0,
   PROP_SETTINGS,
   PROP_RESTORE,
+  PROP_SESSION,
   N_PROPS
 };
 
@@ -95,7 +108,8 @@ populate_sidebar (CbWindow *self)
       g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (pages), i);
       GtkStackPage *page = GTK_STACK_PAGE (item);
 
-      gtk_list_box_append (self->sidebar, create_sidebar_row (page));
+      if (gtk_stack_page_get_visible (page))
+        gtk_list_box_append (self->sidebar, create_sidebar_row (page));
     }
 }
 
@@ -109,6 +123,71 @@ select_sidebar_row (CbWindow *self)
        row = gtk_widget_get_next_sibling (row))
     if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), name) == 0)
       gtk_list_box_select_row (self->sidebar, GTK_LIST_BOX_ROW (row));
+}
+
+/* Shows the login page while nobody is logged in, the pages after. */
+static void
+update_shell (CbWindow *self)
+{
+  gboolean logged_in = self->session == NULL || cb_session_get_logged_in (self->session);
+
+  gtk_stack_set_visible_child_name (self->shell, logged_in ? "main" : "login");
+  if (self->session != NULL && logged_in)
+    {
+      cb_tasks_page_reload (self->tasks_page);
+      gtk_stack_set_visible_child_name (self->stack, "tasks");
+    }
+  else if (self->session != NULL)
+    {
+      cb_record_page_set_session (self->record_page, NULL);
+      cb_record_page_set_session (self->record_page, self->session);
+      cb_login_page_reset (self->login_page);
+    }
+}
+
+static void
+on_session_logged_in (CbWindow *self)
+{
+  update_shell (self);
+}
+
+static void
+open_task (CbWindow *self,
+           gint64    task_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_record_page_show_task (self->record_page, task_id, &error))
+    {
+      cb_tasks_page_show_message (self->tasks_page, error->message);
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, "record");
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->stack));
+}
+
+/* For screenshots: the first of my tasks that has a record. */
+static void
+open_first_record (CbWindow *self)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  CbStore *store;
+
+  if (self->session == NULL || !cb_session_get_logged_in (self->session)
+      || cb_record_page_get_record (self->record_page) != 0)
+    return;
+  store = cb_session_get_store (self->session);
+  tasks = cb_store_task_list_for_staff (store, cb_session_get_staff_id (self->session), NULL, NULL);
+  for (guint i = 0; tasks != NULL && i < tasks->len; i++)
+    {
+      CbTask *task = g_ptr_array_index (tasks, i);
+
+      if (cb_store_record_find_for_task (store, task->id, NULL) != 0)
+        {
+          cb_record_page_show_task (self->record_page, task->id, NULL);
+          return;
+        }
+    }
 }
 
 static void
@@ -292,12 +371,39 @@ take_next_screenshot (GTask *task)
     }
 
   job->frames = 0;
-  gtk_stack_set_visible_child_name (self->stack, job->pages[job->index]);
+  if (g_str_equal (job->pages[job->index], "login"))
+    gtk_stack_set_visible_child_name (self->shell, "login");
+  else
+    {
+      gtk_stack_set_visible_child_name (self->shell, "main");
+      if (g_str_equal (job->pages[job->index], "record"))
+        open_first_record (self);
+      gtk_stack_set_visible_child_name (self->stack, job->pages[job->index]);
+    }
   gtk_widget_add_tick_callback (GTK_WIDGET (self), on_screenshot_tick,
                                 g_object_ref (task), g_object_unref);
 }
 
+static void
+on_open_task (CbWindow *self,
+              gint64    task_id)
+{
+  open_task (self, task_id);
+}
+
 /* Actions */
+
+static void
+logout_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CbWindow *self = CB_WINDOW (widget);
+
+  if (self->session != NULL)
+    cb_session_logout (self->session);
+}
+
 
 static void
 show_sidebar_activated (GtkWidget  *widget,
@@ -327,6 +433,20 @@ cb_window_constructed (GObject *object)
   G_OBJECT_CLASS (cb_window_parent_class)->constructed (object);
 
   g_object_set (self->calculator_page, "settings", self->settings, NULL);
+  gtk_stack_page_set_visible (self->tasks_stack_page, self->session != NULL);
+  gtk_stack_page_set_visible (self->record_stack_page, self->session != NULL);
+  if (self->session != NULL)
+    {
+      cb_login_page_set_session (self->login_page, self->session);
+      cb_tasks_page_set_session (self->tasks_page, self->session);
+      cb_record_page_set_session (self->record_page, self->session);
+      g_signal_connect_object (self->session, "notify::logged-in", G_CALLBACK (on_session_logged_in), self,
+                               G_CONNECT_SWAPPED);
+    }
+  populate_sidebar (self);
+  select_sidebar_row (self);
+  update_shell (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", self->session != NULL);
   restore_state (self);
   open_last_budget (self);
 }
@@ -338,6 +458,7 @@ cb_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (cb_window_parent_class)->dispose (object);
 }
@@ -357,6 +478,9 @@ cb_window_get_property (GObject    *object,
       break;
     case PROP_RESTORE:
       g_value_set_boolean (value, self->restore);
+      break;
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -378,6 +502,9 @@ cb_window_set_property (GObject      *object,
       break;
     case PROP_RESTORE:
       self->restore = g_value_get_boolean (value);
+      break;
+    case PROP_SESSION:
+      g_set_object (&self->session, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -403,11 +530,23 @@ cb_window_class_init (CbWindowClass *klass)
   properties[PROP_RESTORE] =
     g_param_spec_boolean ("restore", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, CB_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CB_TYPE_CALCULATOR_PAGE);
+  g_type_ensure (CB_TYPE_LOGIN_PAGE);
+  g_type_ensure (CB_TYPE_TASKS_PAGE);
+  g_type_ensure (CB_TYPE_RECORD_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/calbench/Calbench/ui/cb-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, shell);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, login_page);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, tasks_page);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, record_page);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, tasks_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, record_stack_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sidebar_pane);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sidebar);
@@ -416,8 +555,11 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_open_task);
 
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_activated);
+  gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_L, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.logout", NULL);
 }
 
 static void
@@ -427,8 +569,6 @@ cb_window_init (CbWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  populate_sidebar (self);
-  select_sidebar_row (self);
   on_folded_changed (self);
 }
 
@@ -437,6 +577,7 @@ cb_window_init (CbWindow *self)
 CbWindow *
 cb_window_new (GtkApplication *application,
                GSettings      *settings,
+               CbSession      *session,
                gboolean        restore)
 {
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
@@ -445,6 +586,7 @@ cb_window_new (GtkApplication *application,
   return g_object_new (CB_TYPE_WINDOW,
                        "application", application,
                        "settings", settings,
+                       "session", session,
                        "restore", restore,
                        NULL);
 }
@@ -458,6 +600,8 @@ cb_window_dup_page_names (CbWindow *self)
 
   g_return_val_if_fail (CB_IS_WINDOW (self), NULL);
 
+  if (self->session != NULL)
+    g_strv_builder_add (names, "login");
   pages = gtk_stack_get_pages (self->stack);
   n = g_list_model_get_n_items (G_LIST_MODEL (pages));
   for (guint i = 0; i < n; i++)
@@ -465,7 +609,8 @@ cb_window_dup_page_names (CbWindow *self)
       g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (pages), i);
       GtkStackPage *page = GTK_STACK_PAGE (item);
 
-      g_strv_builder_add (names, gtk_stack_page_get_name (page));
+      if (gtk_stack_page_get_visible (page))
+        g_strv_builder_add (names, gtk_stack_page_get_name (page));
     }
   return g_strv_builder_end (names);
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "cb-session.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -16,12 +18,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CbWindow, cb_window, CB, WINDOW, AdwApplicationWindow)
 
-/* @settings may be NULL; with @restore FALSE the window neither restores nor
+/* @settings and @session may be NULL (without a lab store only the
+ * calculator is there); with @restore FALSE the window neither restores nor
  * saves its size, and opens no earlier file (screenshots, tests). */
 CbWindow   *cb_window_new                    (GtkApplication       *application,
                                               GSettings            *settings,
+                                              CbSession            *session,
                                               gboolean              restore);
-/* The names of the pages, in sidebar order. */
+/* The names of the pages, in sidebar order ("login" first with a session). */
 GStrv       cb_window_dup_page_names         (CbWindow             *self);
 /* Shows each page in turn and saves it, as drawn, to
  * @directory/<page>-<language>.png; the window must be shown. */

@@ -466,6 +466,34 @@ block_resize (BlockState *state,
     g_ptr_array_add (state->points, point_new (state->block));
 }
 
+/* A mean shows one digit more than the finest of the readings it comes from
+ * (10.00002 and 10.00003 give 10.000025); what depends on it uses it whole. */
+static char *
+mean_text (double       mean,
+           char * const *entered,
+           guint         repeats)
+{
+  g_autoptr(CbDecimal) decimal = cb_decimal_from_double (mean);
+  g_autoptr(CbDecimal) rounded = NULL;
+  int place = G_MAXINT;
+
+  for (guint k = 0; k < repeats; k++)
+    {
+      g_autofree char *number = g_strdup (entered[k]);
+      g_autoptr(CbDecimal) value = NULL;
+      char *space = strchr (number, ' ');
+
+      if (space != NULL)
+        *space = '\0';
+      value = cb_decimal_parse (number, NULL);
+      if (value != NULL)
+        place = MIN (place, cb_decimal_get_last_place (value));
+    }
+  if (decimal != NULL && place != G_MAXINT)
+    rounded = cb_round_to_place (decimal, place - 1);
+  return rounded != NULL ? cb_decimal_to_string (rounded) : plain_text (mean);
+}
+
 /* Mean and statistics of a reading's repeats. */
 static void
 point_update_reading (const CbBlock *block,
@@ -504,7 +532,7 @@ point_update_reading (const CbBlock *block,
         {
           cb_sample_stats (values, reading->repeats, &stats, NULL);
           slot_set (point->values, point->states, point->texts, point->messages, reading->slot,
-                    CB_CELL_OK, stats.mean, plain_text (stats.mean), NULL);
+                    CB_CELL_OK, stats.mean, mean_text (stats.mean, point->entered[r], reading->repeats), NULL);
         }
     }
   else

@@ -2116,3 +2116,21 @@ cb_template_new_shipped (const char  *id,
   data = g_bytes_get_data (bytes, &size);
   return cb_template_new_from_data (data, (gssize) size, error);
 }
+
+const char *
+cb_template_get_header_label (const CbTemplate *tmpl,
+                              guint             index)
+{
+  g_return_val_if_fail (index < tmpl->header->len, NULL);
+
+  return ((CbHeaderField *) g_ptr_array_index (tmpl->header, index))->label;
+}
+
+const char *
+cb_template_get_block_title (const CbTemplate *tmpl,
+                             guint             block)
+{
+  g_return_val_if_fail (block < tmpl->blocks->len, NULL);
+
+  return ((CbBlock *) g_ptr_array_index (tmpl->blocks, block))->title;
+}

@@ -128,6 +128,8 @@ const char     *cb_template_get_method_name (const CbTemplate  *tmpl);
 guint           cb_template_get_n_blocks    (const CbTemplate  *tmpl);
 const char     *cb_template_get_block_name  (const CbTemplate  *tmpl,
                                              guint              block);
+const char     *cb_template_get_block_title (const CbTemplate  *tmpl,
+                                             guint              block);
 /* Standards roles, parameters and header fields in template order. */
 guint           cb_template_get_n_standards (const CbTemplate  *tmpl);
 const char     *cb_template_get_standard_role (const CbTemplate *tmpl,
@@ -139,6 +141,8 @@ guint           cb_template_get_n_header    (const CbTemplate  *tmpl);
 const char     *cb_template_get_header_name (const CbTemplate  *tmpl,
                                              guint              index);
 const char     *cb_template_get_header_bind (const CbTemplate  *tmpl,
+                                             guint              index);
+const char     *cb_template_get_header_label (const CbTemplate *tmpl,
                                              guint              index);
 
 /* The ids of the templates shipped with Calbench (data/templates), sorted. */

@@ -338,7 +338,8 @@ method_document (guint m,
         "   \"nominal\": {\"name\": \"x\", \"label\": \"标准值\", \"unit\": \"%s\"},"
         "   \"points\": {\"span\": \"upper\", \"percents\": [10, 25, 50, 75, 100]},"
         "   \"readings\": [{\"name\": \"r\", \"label\": \"示值\", \"unit\": \"%s\", \"repeats\": 3}],"
-        "   \"columns\": [{\"name\": \"e\", \"label\": \"示值误差\", \"unit\": \"%s\", \"expr\": \"r - x\"}],"
+        "   \"columns\": [{\"name\": \"e\", \"label\": \"示值误差\", \"unit\": \"%s\", \"expr\": \"r - x\","
+        "                \"round\": {\"interval\": \"mpe / 10\"}}],"
         "   \"checks\": [{\"name\": \"indication\", \"label\": \"示值误差\", \"error\": \"e\", \"limit\": \"mpe\"}],"
         "   \"summary\": [{\"name\": \"max_error\", \"unit\": \"%s\", \"aggregate\": \"maxabs\", \"of\": \"e\"}]}],"
         " \"conclusion\": {\"pass\": \"%s\", \"fail\": \"不合格\"}}",
@@ -862,7 +863,16 @@ cb_store_demo_populate (CbStore  *store,
               cb_record_set_header (engine, "range", types[type].range, NULL);
               cb_record_set_header (engine, "accuracy", types[type].accuracy, NULL);
               cb_record_set_header (engine, "method", methods[m].code, NULL);
-              cb_record_set_header (engine, "date", measured_at, NULL);
+              {
+                g_autofree char *measured_date = g_strndup (measured_at, 10);
+                g_autofree char *customer_name = cb_store_get_field (store, "customers", customer_ids[customer],
+                                                                     "name", NULL);
+                g_autofree char *serial = cb_store_get_field (store, "ledger", ledger_ids[ledger], "serial", NULL);
+
+                cb_record_set_header (engine, "date", measured_date, NULL);
+                cb_record_set_header (engine, "customer", customer_name, NULL);
+                cb_record_set_header (engine, "serial", serial, NULL);
+              }
               g_ascii_formatd (temperature, sizeof temperature, "%.1f", 20 + g_rand_double_range (demo.rand, -1.5, 1.5));
               fill_record (&demo, engine, temperature);
               store_record (&demo, record, performer, engine, measured_at, room,

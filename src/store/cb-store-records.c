@@ -750,3 +750,17 @@ cb_store_record_list_computed (CbStore  *store,
     }
   return g_steal_pointer (&ids);
 }
+
+gint64
+cb_store_record_find_for_task (CbStore  *store,
+                               gint64    task_id,
+                               GError  **error)
+{
+  sqlite3_stmt *stmt = cb_store_query (store, "SELECT id FROM records WHERE task_id = ? AND voided = 0"
+                                              " ORDER BY id DESC LIMIT 1", error);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, task_id);
+  return cb_store_read_int (store, stmt, 0, error);
+}

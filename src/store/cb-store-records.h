@@ -72,6 +72,10 @@ CbRecord *cb_store_record_load         (CbStore            *store,
 gboolean  cb_store_record_verify       (CbStore            *store,
                                         gint64              record_id,
                                         GError            **error);
+/* The newest record of a task, 0 when it has none yet. */
+gint64    cb_store_record_find_for_task (CbStore           *store,
+                                        gint64              task_id,
+                                        GError            **error);
 /* Ids of the records that hold computed results, in order. */
 GArray   *cb_store_record_list_computed (CbStore           *store,
                                         GError            **error);

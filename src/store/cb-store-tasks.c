@@ -361,3 +361,17 @@ cb_store_delay_request_list (CbStore     *store,
   sqlite3_bind_text (stmt, 2, state, -1, SQLITE_TRANSIENT);
   return cb_store_read_all (store, stmt, read_request, (GDestroyNotify) cb_delay_request_free, error);
 }
+
+gint64
+cb_store_task_find_for_sample (CbStore  *store,
+                               gint64    sample_id,
+                               GError  **error)
+{
+  sqlite3_stmt *stmt = cb_store_query (store, "SELECT id FROM tasks WHERE sample_id = ? AND voided = 0"
+                                              " AND state <> 'cancelled' ORDER BY id DESC LIMIT 1", error);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, sample_id);
+  return cb_store_read_int (store, stmt, 0, error);
+}

@@ -74,6 +74,10 @@ GPtrArray      *cb_store_task_list_for_staff    (CbStore         *store,
                                                  gint64           staff_id,
                                                  const char      *state,
                                                  GError         **error);
+/* The newest task of a sample that is not cancelled, 0 when it has none. */
+gint64          cb_store_task_find_for_sample   (CbStore         *store,
+                                                 gint64           sample_id,
+                                                 GError         **error);
 /* @today: YYYY-MM-DD, NULL for today. */
 gboolean        cb_store_my_tasks               (CbStore         *store,
                                                  gint64           staff_id,

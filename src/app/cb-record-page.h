@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "cb-session.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The record of a task as its template lays it out: the header fields bound
+ * from the order and sample, the conclusion, and each measurement block as a
+ * table of its points, entered values apart from computed ones, cells in
+ * error marked with their cause.
+ */
+
+#define CB_TYPE_RECORD_PAGE (cb_record_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (CbRecordPage, cb_record_page, CB, RECORD_PAGE, GtkWidget)
+
+void        cb_record_page_set_session (CbRecordPage *self,
+                                        CbSession    *session);
+/* Shows the record of @task_id; FALSE with @error when it cannot be read. */
+gboolean    cb_record_page_show_task   (CbRecordPage *self,
+                                        gint64        task_id,
+                                        GError      **error);
+/* The record id shown, 0 for none. */
+gint64      cb_record_page_get_record  (CbRecordPage *self);
+
+G_END_DECLS

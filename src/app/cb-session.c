@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "cb-session.h"
+#include "store/cb-store-accounts.h"
+#include "store/cb-store-staff.h"
+
+struct _CbSession
+{
+  GObject   parent_instance;
+
+  CbStore  *store;
+  char     *path;
+  CbStaff  *staff;      /* NULL when logged out */
+  gboolean  busy;       /* a login runs on the store */
+};
+
+G_DEFINE_FINAL_TYPE (CbSession, cb_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_LOGGED_IN,
+  PROP_STAFF_NAME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  char *login;
+  char *password;
+} LoginData;
+
+static void
+login_data_free (gpointer data)
+{
+  LoginData *login = data;
+
+  g_free (login->login);
+  /* The password leaves memory as soon as it is not needed. */
+  if (login->password != NULL)
+    memset (login->password, 0, strlen (login->password));
+  g_free (login->password);
+  g_free (login);
+}
+
+/* Runs on a worker thread: the UI does not touch the store meanwhile. */
+static void
+login_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  CbSession *self = source_object;
+  LoginData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  CbStaff *staff;
+  gint64 id;
+
+  id = cb_store_login (self->store, data->login, data->password, &error);
+  if (id == 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  staff = cb_store_staff_get (self->store, id, &error);
+  if (staff == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, staff, (GDestroyNotify) cb_staff_free);
+}
+
+static void
+cb_session_finalize (GObject *object)
+{
+  CbSession *self = CB_SESSION (object);
+
+  g_clear_pointer (&self->staff, cb_staff_free);
+  g_clear_pointer (&self->store, cb_store_close);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (cb_session_parent_class)->finalize (object);
+}
+
+static void
+cb_session_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  CbSession *self = CB_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOGGED_IN:
+      g_value_set_boolean (value, cb_session_get_logged_in (self));
+      break;
+    case PROP_STAFF_NAME:
+      g_value_set_string (value, cb_session_get_staff_name (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_session_class_init (CbSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cb_session_finalize;
+  object_class->get_property = cb_session_get_property;
+
+  properties[PROP_LOGGED_IN] =
+    g_param_spec_boolean ("logged-in", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STAFF_NAME] =
+    g_param_spec_string ("staff-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cb_session_init (CbSession *self)
+{
+}
+
+CbSession *
+cb_session_open (const char  *path,
+                 GError     **error)
+{
+  CbStore *store;
+  CbSession *self;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  store = cb_store_open (path, error);
+  if (store == NULL)
+    return NULL;
+  cb_store_set_actor (store, "workstation", g_get_host_name ());
+  self = g_object_new (CB_TYPE_SESSION, NULL);
+  self->store = store;
+  self->path = g_strdup (path);
+  return self;
+}
+
+CbStore *
+cb_session_get_store (CbSession *self)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), NULL);
+
+  return self->store;
+}
+
+const char *
+cb_session_get_path (CbSession *self)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), NULL);
+
+  return self->path;
+}
+
+void
+cb_session_login_async (CbSession           *self,
+                        const char          *login,
+                        const char          *password,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoginData *data;
+
+  g_return_if_fail (CB_IS_SESSION (self));
+  g_return_if_fail (login != NULL);
+  g_return_if_fail (password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cb_session_login_async);
+  if (self->busy)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, _("A login is already being checked"));
+      return;
+    }
+  data = g_new0 (LoginData, 1);
+  data->login = g_strstrip (g_strdup (login));
+  data->password = g_strdup (password);
+  g_task_set_task_data (task, data, login_data_free);
+  self->busy = TRUE;
+  g_task_run_in_thread (task, login_thread);
+}
+
+gboolean
+cb_session_login_finish (CbSession     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  CbStaff *staff;
+
+  g_return_val_if_fail (CB_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (g_task_get_source_tag (G_TASK (result)) == cb_session_login_async
+      && g_task_get_task_data (G_TASK (result)) != NULL)
+    self->busy = FALSE;
+  staff = g_task_propagate_pointer (G_TASK (result), error);
+  if (staff == NULL)
+    return FALSE;
+
+  g_clear_pointer (&self->staff, cb_staff_free);
+  self->staff = staff;
+  cb_store_set_actor (self->store, staff->login, g_get_host_name ());
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF_NAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGGED_IN]);
+  return TRUE;
+}
+
+void
+cb_session_logout (CbSession *self)
+{
+  g_return_if_fail (CB_IS_SESSION (self));
+
+  if (self->staff == NULL)
+    return;
+  g_clear_pointer (&self->staff, cb_staff_free);
+  cb_store_set_actor (self->store, "workstation", g_get_host_name ());
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF_NAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGGED_IN]);
+}
+
+gboolean
+cb_session_get_logged_in (CbSession *self)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), FALSE);
+
+  return self->staff != NULL;
+}
+
+gint64
+cb_session_get_staff_id (CbSession *self)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), 0);
+
+  return self->staff != NULL ? self->staff->id : 0;
+}
+
+const char *
+cb_session_get_staff_name (CbSession *self)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), NULL);
+
+  return self->staff != NULL ? self->staff->name : NULL;
+}
+
+gboolean
+cb_session_has_role (CbSession  *self,
+                     const char *role)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), FALSE);
+
+  return self->staff != NULL && self->staff->roles != NULL
+         && g_strv_contains ((const char * const *) self->staff->roles, role);
+}

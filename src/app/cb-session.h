@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "store/cb-store.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The workstation's session: the lab store it works on (its own SQLite
+ * file) and who is logged in.  Pages read the store through it and follow
+ * its "logged-in" property.  Logging in checks the password against the
+ * local store, so it works offline; it runs on a worker thread (the
+ * password hash is slow on purpose).
+ */
+
+#define CB_TYPE_SESSION (cb_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (CbSession, cb_session, CB, SESSION, GObject)
+
+/* Opens (or creates) the lab store at @path. */
+CbSession  *cb_session_open              (const char          *path,
+                                          GError             **error);
+CbStore    *cb_session_get_store         (CbSession           *self);
+const char *cb_session_get_path          (CbSession           *self);
+
+void        cb_session_login_async       (CbSession           *self,
+                                          const char          *login,
+                                          const char          *password,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean    cb_session_login_finish      (CbSession           *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
+void        cb_session_logout            (CbSession           *self);
+
+gboolean    cb_session_get_logged_in     (CbSession           *self);
+gint64      cb_session_get_staff_id      (CbSession           *self);
+/* The logged-in person's name, NULL when nobody is. */
+const char *cb_session_get_staff_name    (CbSession           *self);
+gboolean    cb_session_has_role          (CbSession           *self,
+                                          const char          *role);
+
+G_END_DECLS

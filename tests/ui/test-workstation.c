@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cb-login-page.h"
+#include "cb-record-page.h"
+#include "cb-session.h"
+#include "cb-tasks-page.h"
+#include "store/cb-store-demo.h"
+#include "store/cb-store-records.h"
+#include "store/cb-store-tasks.h"
+
+/* One demo lab for every test: it takes a few seconds to make. */
+static char *lab_dir;
+static char *lab_path;
+
+static gpointer
+child (gpointer    widget,
+       GType       type,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static void
+on_logged_in_notify (GObject    *object,
+                     GParamSpec *pspec,
+                     gpointer    user_data)
+{
+  gboolean *changed = user_data;
+
+  *changed = TRUE;
+}
+
+/* Types into the login page and waits for the worker thread's answer. */
+static void
+log_in (CbLoginPage *page,
+        CbSession   *session,
+        const char  *login,
+        const char  *password)
+{
+  GtkSpinner *spinner = child (page, CB_TYPE_LOGIN_PAGE, "spinner");
+
+  gtk_editable_set_text (GTK_EDITABLE (child (page, CB_TYPE_LOGIN_PAGE, "login_row")), login);
+  gtk_editable_set_text (GTK_EDITABLE (child (page, CB_TYPE_LOGIN_PAGE, "password_row")), password);
+  g_signal_emit_by_name (child (page, CB_TYPE_LOGIN_PAGE, "password_row"), "entry-activated");
+  g_assert_true (gtk_spinner_get_spinning (spinner));
+  while (gtk_spinner_get_spinning (spinner))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static CbSession *
+logged_in_session (void)
+{
+  g_autoptr(GError) error = NULL;
+  CbSession *session = cb_session_open (lab_path, &error);
+  CbLoginPage *page = g_object_ref_sink (g_object_new (CB_TYPE_LOGIN_PAGE, NULL));
+
+  g_assert_no_error (error);
+  cb_login_page_set_session (page, session);
+  log_in (page, session, "zhang.wei", CB_DEMO_PASSWORD);
+  g_assert_true (cb_session_get_logged_in (session));
+  g_object_unref (page);
+  return session;
+}
+
+static void
+test_login (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbSession) session = cb_session_open (lab_path, &error);
+  g_autoptr(CbLoginPage) page = g_object_ref_sink (g_object_new (CB_TYPE_LOGIN_PAGE, NULL));
+  GtkLabel *message = child (page, CB_TYPE_LOGIN_PAGE, "error_label");
+  gboolean changed = FALSE;
+
+  g_assert_no_error (error);
+  cb_login_page_set_session (page, session);
+  g_signal_connect (session, "notify::logged-in", G_CALLBACK (on_logged_in_notify), &changed);
+
+  /* An empty password is asked for before anything is checked. */
+  gtk_editable_set_text (GTK_EDITABLE (child (page, CB_TYPE_LOGIN_PAGE, "login_row")), "zhang.wei");
+  g_signal_emit_by_name (child (page, CB_TYPE_LOGIN_PAGE, "password_row"), "entry-activated");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
+  g_assert_false (gtk_spinner_get_spinning (child (page, CB_TYPE_LOGIN_PAGE, "spinner")));
+
+  log_in (page, session, "zhang.wei", "not the password");
+  g_assert_false (cb_session_get_logged_in (session));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
+  g_assert_cmpstr (gtk_label_get_text (message), !=, "");
+  g_assert_false (changed);
+
+  log_in (page, session, "zhang.wei", CB_DEMO_PASSWORD);
+  g_assert_true (cb_session_get_logged_in (session));
+  g_assert_true (changed);
+  g_assert_cmpstr (cb_session_get_staff_name (session), ==, "张伟");
+  g_assert_true (cb_session_has_role (session, "metrologist"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (message)));
+
+  cb_session_logout (session);
+  g_assert_false (cb_session_get_logged_in (session));
+}
+
+static void
+on_open_task (CbTasksPage *page,
+              gint64       task,
+              gpointer     user_data)
+{
+  *(gint64 *) user_data = task;
+}
+
+/* A sample of the logged-in person's that has a record, and its task. */
+static char *
+sample_with_record (CbSession *session,
+                    gint64    *task_out)
+{
+  CbStore *store = cb_session_get_store (session);
+  g_autoptr(GPtrArray) tasks = cb_store_task_list_for_staff (store, cb_session_get_staff_id (session), NULL, NULL);
+
+  g_assert_nonnull (tasks);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      CbTask *task = g_ptr_array_index (tasks, i);
+
+      if (cb_store_record_find_for_task (store, task->id, NULL) != 0
+          && cb_store_task_find_for_sample (store, task->sample_id, NULL) == task->id)
+        {
+          *task_out = task->id;
+          return g_strdup (task->sample_label);
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_scan_opens_task (void)
+{
+  g_autoptr(CbSession) session = logged_in_session ();
+  g_autoptr(CbTasksPage) page = g_object_ref_sink (g_object_new (CB_TYPE_TASKS_PAGE, NULL));
+  GtkFlowBox *counts = child (page, CB_TYPE_TASKS_PAGE, "counts");
+  GtkListBox *list = child (page, CB_TYPE_TASKS_PAGE, "task_list");
+  GtkSearchEntry *scan = child (page, CB_TYPE_TASKS_PAGE, "scan_entry");
+  gint64 opened = 0, expected = 0;
+  g_autofree char *label = sample_with_record (session, &expected);
+  g_autofree char *typed = g_strdup_printf ("  %s  ", label);
+  guint tiles = 0;
+
+  cb_tasks_page_set_session (page, session);
+  g_signal_connect (page, "open-task", G_CALLBACK (on_open_task), &opened);
+  for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (counts)); w != NULL; w = gtk_widget_get_next_sibling (w))
+    tiles++;
+  g_assert_cmpuint (tiles, ==, 6);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (list, 0));
+
+  /* A barcode scanner types the number and Enter. */
+  gtk_editable_set_text (GTK_EDITABLE (scan), typed);
+  g_signal_emit_by_name (scan, "activate");
+  g_assert_cmpint (opened, ==, expected);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (scan)), ==, "");
+
+  /* An unknown number opens nothing and stays there to be corrected. */
+  opened = 0;
+  gtk_editable_set_text (GTK_EDITABLE (scan), "YP00000000-9999");
+  g_signal_emit_by_name (scan, "activate");
+  g_assert_cmpint (opened, ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (scan)), ==, "YP00000000-9999");
+
+  /* A task row opens its task too. */
+  g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (list, 0));
+  g_assert_cmpint (opened, >, 0);
+}
+
+static gboolean
+grid_has_text (GtkWidget  *widget,
+               const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (grid_has_text (w, text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_record_shows_computed_cells (void)
+{
+  g_autoptr(CbSession) session = logged_in_session ();
+  g_autoptr(CbRecordPage) page = g_object_ref_sink (g_object_new (CB_TYPE_RECORD_PAGE, NULL));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbRecord) record = NULL;
+  g_autofree char *label = NULL;
+  gint64 task = 0;
+  const char *conclusion = NULL;
+  CbCell cell;
+  CbTemplate *tmpl;
+  g_autofree char *first_cell = NULL;
+
+  label = sample_with_record (session, &task);
+  cb_record_page_set_session (page, session);
+  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_record_page_get_record (page), >, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (page, CB_TYPE_RECORD_PAGE, "stack")), ==, "record");
+
+  /* What the page shows is what the engine computes from the store. */
+  record = cb_store_record_load (cb_session_get_store (session), cb_record_page_get_record (page), &error);
+  g_assert_no_error (error);
+  tmpl = cb_record_get_template (record);
+  g_assert_true (grid_has_text (GTK_WIDGET (page), cb_template_get_block_title (tmpl, 0)));
+  first_cell = g_strdup_printf ("%s/1/%s", cb_template_get_block_name (tmpl, 0), cb_template_get_block_nominal (tmpl, 0));
+  g_assert_true (cb_record_get_cell (record, first_cell, &cell, NULL));
+  g_assert_true (grid_has_text (GTK_WIDGET (page), cell.text));
+  if (cb_record_get_conclusion (record, &conclusion) != CB_CONCLUSION_INCOMPLETE)
+    g_assert_true (grid_has_text (GTK_WIDGET (page), conclusion));
+}
+
+static void
+test_screenshots_of_the_lab (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("calbench-lab-shots-XXXXXX", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bus_runner = g_find_program_in_path ("dbus-run-session");
+  const char *pages[] = { "login", "tasks", "record", "calculator" };
+
+  if (bus_runner == NULL)
+    {
+      g_test_skip ("dbus-run-session is not installed");
+      return;
+    }
+  g_subprocess_launcher_setenv (launcher, "GSK_RENDERER", "cairo", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, bus_runner, "--", CALBENCH_PROGRAM, "--db", lab_path,
+                                         "--demo-login", "zhang.wei", "--screenshot", directory, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-en.png", pages[i]);
+      g_autofree char *path = g_build_filename (directory, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (!g_file_get_contents (path, &contents, &length, NULL))
+        g_error ("no screenshot of the %s page", pages[i]);
+      g_assert_cmpuint (length, >, 1000);
+      g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+      g_assert_cmpint (g_remove (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (directory), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  CbStore *store;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  lab_dir = g_dir_make_tmp ("calbench-ui-lab-XXXXXX", NULL);
+  lab_path = g_build_filename (lab_dir, "lab.db", NULL);
+  store = cb_store_open (lab_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (cb_store_demo_populate (store, &error));
+  g_assert_no_error (error);
+  cb_store_close (store);
+
+  g_test_add_func ("/ui/workstation/login", test_login);
+  g_test_add_func ("/ui/workstation/scan-opens-task", test_scan_opens_task);
+  g_test_add_func ("/ui/workstation/record-shows-computed-cells", test_record_shows_computed_cells);
+  g_test_add_func ("/ui/workstation/screenshots", test_screenshots_of_the_lab);
+
+  status = g_test_run ();
+
+  {
+    const char *suffixes[] = { "", "-wal", "-shm" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *path = g_strconcat (lab_path, suffixes[i], NULL);
+
+        g_unlink (path);
+      }
+    g_rmdir (lab_dir);
+  }
+  return status;
+}
