@@ -118,7 +118,7 @@ cb_store_complaint_close (CbStore     *store,
   if (complaint->closed != NULL)
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                   _("complaint %" G_GINT64_FORMAT " was already closed on %s"), complaint_id, complaint->closed);
+                   _("complaint %lld was already closed on %s"), (long long) complaint_id, complaint->closed);
       return FALSE;
     }
   if (g_strcmp0 (closed, complaint->received) < 0)

@@ -275,7 +275,7 @@ cb_store_order_line_add (CbStore     *store,
   if (quantity < 1)
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID,
-                   _("order line quantity: expected 1 or more, not %" G_GINT64_FORMAT), quantity);
+                   _("order line quantity: expected 1 or more, not %lld"), (long long) quantity);
       return 0;
     }
   cb_store_row_id (row, "order_id", order_id);
@@ -354,15 +354,15 @@ advance_quotation (CbStore     *store,
   if (!g_str_equal (quotation->state, from))
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                   _("quotation %" G_GINT64_FORMAT " is %s: only a %s quotation can become %s"),
-                   quotation_id, quotation->state, from, to);
+                   _("quotation %lld is %s: only a %s quotation can become %s"),
+                   (long long) quotation_id, quotation->state, from, to);
       return FALSE;
     }
   if (g_str_equal (to, "approved") && quotation->reviewed_by == staff_id)
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                   _("quotation %" G_GINT64_FORMAT ": the approver must be someone other than its reviewer"),
-                   quotation_id);
+                   _("quotation %lld: the approver must be someone other than its reviewer"),
+                   (long long) quotation_id);
       return FALSE;
     }
   if (!cb_store_begin (store, error))
@@ -413,8 +413,8 @@ cb_store_quotation_reject (CbStore     *store,
   if (!g_str_equal (quotation->state, "draft") && !g_str_equal (quotation->state, "reviewed"))
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                   _("quotation %" G_GINT64_FORMAT " is %s: only a draft or reviewed quotation can be rejected"),
-                   quotation_id, quotation->state);
+                   _("quotation %lld is %s: only a draft or reviewed quotation can be rejected"),
+                   (long long) quotation_id, quotation->state);
       return FALSE;
     }
   return advance_quotation (store, quotation_id, staff_id, quotation->state, "rejected", NULL, reason, error);

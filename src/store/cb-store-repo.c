@@ -222,7 +222,7 @@ cb_store_expect_amount (gint64       cents,
   if (cents < 0)
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID,
-                   _("%s: expected an amount of zero or more, not %" G_GINT64_FORMAT " cents"), what, cents);
+                   _("%s: expected an amount of zero or more, not %lld cents"), what, (long long) cents);
       return FALSE;
     }
   return TRUE;
@@ -248,7 +248,7 @@ cb_store_expect_row (CbStore     *store,
   if (!found)
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND,
-                   _("%s: expected %s, but there is none with id %" G_GINT64_FORMAT), what, expected, id);
+                   _("%s: expected %s, but there is none with id %lld"), what, expected, (long long) id);
       return FALSE;
     }
   return TRUE;
@@ -321,7 +321,7 @@ cb_store_read_one (CbStore         *store,
     value = read (stmt);
   else if (rc == SQLITE_DONE)
     g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND,
-                 _("%s %" G_GINT64_FORMAT " does not exist"), what, id);
+                 _("%s %lld does not exist"), what, (long long) id);
   else
     cb_store_set_sqlite_error (store, error, what);
   sqlite3_finalize (stmt);

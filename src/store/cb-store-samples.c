@@ -472,7 +472,7 @@ cb_store_sample_photo_verify (CbStore  *store,
   if (g_strcmp0 (actual, photo->sha256) != 0)
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_TAMPERED,
-                   _("sample photo %" G_GINT64_FORMAT " does not match its SHA-256: it was changed"), photo_id);
+                   _("sample photo %lld does not match its SHA-256: it was changed"), (long long) photo_id);
       return FALSE;
     }
   return TRUE;

@@ -265,7 +265,7 @@ cb_store_delay_request_add (CbStore     *store,
   if (g_str_equal (task->state, "approved") || g_str_equal (task->state, "cancelled"))
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                   _("task %" G_GINT64_FORMAT " is %s: only an open task can be delayed"), task_id, task->state);
+                   _("task %lld is %s: only an open task can be delayed"), (long long) task_id, task->state);
       return 0;
     }
   if (task->due != NULL && g_strcmp0 (new_due, task->due) <= 0)
@@ -283,7 +283,7 @@ cb_store_delay_request_add (CbStore     *store,
   if (cb_store_read_int (store, stmt, 0, NULL) > 0)
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                   _("task %" G_GINT64_FORMAT " already has a delay request waiting for a decision"), task_id);
+                   _("task %lld already has a delay request waiting for a decision"), (long long) task_id);
       return 0;
     }
   cb_store_row_id (row, "task_id", task_id);
@@ -316,7 +316,7 @@ cb_store_delay_request_decide (CbStore   *store,
   if (!g_str_equal (request->state, "requested"))
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                   _("delay request %" G_GINT64_FORMAT " was already %s"), request_id, request->state);
+                   _("delay request %lld was already %s"), (long long) request_id, request->state);
       return FALSE;
     }
   task = cb_store_task_get (store, request->task_id, error);
@@ -325,7 +325,7 @@ cb_store_delay_request_decide (CbStore   *store,
   if (task->assignee_id == staff_id)
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                   _("delay request %" G_GINT64_FORMAT ": the assignee cannot decide on their own delay"), request_id);
+                   _("delay request %lld: the assignee cannot decide on their own delay"), (long long) request_id);
       return FALSE;
     }
 

@@ -212,8 +212,8 @@ version_in_state (CbStore     *store,
   if (!g_str_equal (version->state, state))
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                   _("template version %" G_GINT64_FORMAT " is %s: only a %s version can be %s"),
-                   version->version, version->state, state, action);
+                   _("template version %lld is %s: only a %s version can be %s"),
+                   (long long) version->version, version->state, state, action);
       return NULL;
     }
   return g_steal_pointer (&version);
@@ -236,7 +236,7 @@ cb_store_template_version_edit (CbStore     *store,
   if (staff_id != version->author_id)
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                   _("template version %" G_GINT64_FORMAT ": only its author edits it"), version->version);
+                   _("template version %lld: only its author edits it"), (long long) version->version);
       return FALSE;
     }
   return cb_store_update (store, "template_versions", version_id, "document", document, reason, error);
@@ -255,8 +255,8 @@ cb_store_template_version_submit (CbStore  *store,
   if (staff_id != version->author_id)
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                   _("template version %" G_GINT64_FORMAT ": only its author submits it for approval"),
-                   version->version);
+                   _("template version %lld: only its author submits it for approval"),
+                   (long long) version->version);
       return FALSE;
     }
   return cb_store_update (store, "template_versions", version_id, "state", "submitted",
@@ -272,15 +272,15 @@ expect_approver (CbStore            *store,
   if (staff_id == version->author_id)
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
-                   _("template version %" G_GINT64_FORMAT ": its author cannot approve it; another approver must"),
-                   version->version);
+                   _("template version %lld: its author cannot approve it; another approver must"),
+                   (long long) version->version);
       return FALSE;
     }
   if (!cb_store_staff_has_role (store, staff_id, "approver"))
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_PERMISSION,
-                   _("template version %" G_GINT64_FORMAT ": staff member %" G_GINT64_FORMAT " is not an approver"),
-                   version->version, staff_id);
+                   _("template version %lld: staff member %lld is not an approver"),
+                   (long long) version->version, (long long) staff_id);
       return FALSE;
     }
   return TRUE;
@@ -315,7 +315,7 @@ cb_store_template_version_approve (CbStore  *store,
 
   if (version == NULL || !expect_approver (store, version, approver_id, error))
     return FALSE;
-  retire_reason = g_strdup_printf (_("replaced by version %" G_GINT64_FORMAT), version->version);
+  retire_reason = g_strdup_printf (_("replaced by version %lld"), (long long) version->version);
 
   if (!cb_store_begin (store, error))
     return FALSE;
