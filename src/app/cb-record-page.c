@@ -6,6 +6,7 @@
 
 #include "cb-record-page.h"
 #include "core/cb-record.h"
+#include "store/cb-store-readings.h"
 #include "store/cb-store-records.h"
 #include "store/cb-store-tasks.h"
 
@@ -20,10 +21,13 @@ struct _CbRecordPage
   GtkLabel       *conclusion_label;
   GtkFlowBox     *header_box;
   GtkBox         *blocks_box;
+  AdwToastOverlay *toast_overlay;
 
   CbSession      *session;
   CbRecord       *record;
   gint64          record_id;
+  gboolean        editable;     /* the logged-in person performs it, and it is not approved */
+  GHashTable     *cells;        /* cell id → its widget */
   gboolean        folded;
 };
 
@@ -72,124 +76,83 @@ create_header_field (const char *label,
   return box;
 }
 
-static GtkWidget *
-create_cell (const CbCell *cell)
-{
-  GtkWidget *label;
-
-  switch (cell->state)
-    {
-    case CB_CELL_OK:
-      label = gtk_label_new (cell->text);
-      break;
-    case CB_CELL_ERROR:
-      label = gtk_label_new ("⚠");
-      gtk_widget_set_tooltip_text (label, cell->message);
-      gtk_widget_add_css_class (label, "error");
-      break;
-    default:
-      label = gtk_label_new ("");
-      break;
-    }
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_widget_add_css_class (label, cell->kind == CB_CELL_KIND_ENTERED ? "cb-cell-entered" : "cb-cell-computed");
-  return label;
-}
-
-/* One block as a table: a column per value of a point, a row per point. */
-static GtkWidget *
-create_block (CbRecordPage *self,
-              CbTemplate   *tmpl,
-              guint         block,
-              JsonArray    *points)
-{
-  const char *name = cb_template_get_block_name (tmpl, block);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *title = gtk_label_new (cb_template_get_block_title (tmpl, block));
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *grid = gtk_grid_new ();
-  g_autoptr(GList) columns = NULL;
-  guint col = 1;
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_box_append (GTK_BOX (box), title);
-
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 18);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
-  gtk_widget_add_css_class (grid, "cb-record-table");
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), grid);
-  gtk_widget_add_css_class (scroller, "card");
-  gtk_box_append (GTK_BOX (box), scroller);
-
-  if (json_array_get_length (points) == 0)
-    return box;
-  columns = json_object_get_members (json_object_get_object_member (json_array_get_object_element (points, 0),
-                                                                    "cells"));
-  gtk_grid_attach (GTK_GRID (grid), gtk_label_new ("#"), 0, 0, 1, 1);
-  for (GList *l = columns; l != NULL; l = l->next, col++)
-    {
-      g_autofree char *id = g_strdup_printf ("%s/1/%s", name, (const char *) l->data);
-      GtkWidget *header;
-      CbCell cell;
-      g_autofree char *text = NULL;
-
-      if (!cb_record_get_cell (self->record, id, &cell, NULL))
-        continue;
-      text = cell.unit != NULL && g_strcmp0 (cell.unit, "1") != 0
-             ? g_strdup_printf ("%s\n%s", cell.label, cell.unit) : g_strdup (cell.label);
-      header = gtk_label_new (text);
-      gtk_label_set_justify (GTK_LABEL (header), GTK_JUSTIFY_RIGHT);
-      gtk_label_set_xalign (GTK_LABEL (header), 1);
-      gtk_widget_add_css_class (header, "cb-column-header");
-      gtk_grid_attach (GTK_GRID (grid), header, (int) col, 0, 1, 1);
-    }
-
-  for (guint p = 0; p < json_array_get_length (points); p++)
-    {
-      g_autofree char *number = g_strdup_printf ("%u", p + 1);
-      GtkWidget *index = gtk_label_new (number);
-
-      gtk_widget_add_css_class (index, "dim-label");
-      gtk_grid_attach (GTK_GRID (grid), index, 0, (int) p + 1, 1, 1);
-      col = 1;
-      for (GList *l = columns; l != NULL; l = l->next, col++)
-        {
-          g_autofree char *id = g_strdup_printf ("%s/%u/%s", name, p + 1, (const char *) l->data);
-          CbCell cell;
-
-          if (cb_record_get_cell (self->record, id, &cell, NULL))
-            gtk_grid_attach (GTK_GRID (grid), create_cell (&cell), (int) col, (int) p + 1, 1, 1);
-        }
-    }
-  return box;
-}
-
+/* Shows a cell's state on its widget: a label's text, an entry's error. */
 static void
-show_record (CbRecordPage *self)
+update_cell_widget (GtkWidget    *widget,
+                    const CbCell *cell)
 {
-  CbTemplate *tmpl = cb_record_get_template (self->record);
-  g_autoptr(JsonNode) results = cb_record_results_to_json (self->record);
-  JsonObject *blocks = json_object_get_object_member (json_node_get_object (results), "blocks");
-  const char *conclusion = NULL;
-  g_autofree char *subtitle = NULL;
+  gtk_widget_remove_css_class (widget, "error");
+  gtk_widget_set_tooltip_text (widget, cell->state == CB_CELL_ERROR ? cell->message : NULL);
+  if (cell->state == CB_CELL_ERROR)
+    gtk_widget_add_css_class (widget, "error");
+  if (GTK_IS_LABEL (widget))
+    gtk_label_set_text (GTK_LABEL (widget),
+                        cell->state == CB_CELL_OK ? cell->text
+                        : cell->state == CB_CELL_ERROR && cell->kind != CB_CELL_KIND_ENTERED ? "⚠"
+                        : cell->text != NULL ? cell->text : "");
+}
 
-  clear_box (GTK_WIDGET (self->header_box));
-  clear_box (GTK_WIDGET (self->blocks_box));
+static void on_entry_activate     (CbRecordPage *self,
+                                   GtkEntry     *entry);
+static void on_entry_focus_leave  (GtkEventControllerFocus *controller,
+                                   CbRecordPage            *self);
+static void on_entry_icon_press   (CbRecordPage         *self,
+                                   GtkEntryIconPosition  position,
+                                   GtkEntry             *entry);
 
-  adw_window_title_set_title (self->window_title, cb_template_get_title (tmpl));
-  subtitle = g_strdup_printf ("%s %s", cb_template_get_method_code (tmpl), cb_template_get_method_name (tmpl));
-  adw_window_title_set_subtitle (self->window_title, subtitle);
+static GtkWidget *
+create_cell_widget (CbRecordPage *self,
+                    const char   *id,
+                    const CbCell *cell)
+{
+  GtkWidget *widget;
 
-  for (guint i = 0; i < cb_template_get_n_header (tmpl); i++)
+  if (cell->kind == CB_CELL_KIND_ENTERED && self->editable)
     {
-      const char *name = cb_template_get_header_name (tmpl, i);
+      GtkEventController *focus = gtk_event_controller_focus_new ();
 
-      gtk_flow_box_append (self->header_box,
-                           create_header_field (cb_template_get_header_label (tmpl, i),
-                                                cb_record_get_header (self->record, name)));
+      widget = gtk_entry_new ();
+      gtk_editable_set_text (GTK_EDITABLE (widget), cell->text != NULL ? cell->text : "");
+      gtk_editable_set_width_chars (GTK_EDITABLE (widget), 7);
+      gtk_editable_set_max_width_chars (GTK_EDITABLE (widget), 9);
+      gtk_editable_set_alignment (GTK_EDITABLE (widget), 1);
+      gtk_entry_set_icon_from_icon_name (GTK_ENTRY (widget), GTK_ENTRY_ICON_SECONDARY, "document-open-recent-symbolic");
+      gtk_entry_set_icon_tooltip_text (GTK_ENTRY (widget), GTK_ENTRY_ICON_SECONDARY, _("Where this value came from, and its changes"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, id, -1);
+      g_signal_connect_swapped (widget, "activate", G_CALLBACK (on_entry_activate), self);
+      g_signal_connect_swapped (widget, "icon-press", G_CALLBACK (on_entry_icon_press), self);
+      g_signal_connect (focus, "leave", G_CALLBACK (on_entry_focus_leave), self);
+      gtk_widget_add_controller (widget, focus);
+      gtk_widget_add_css_class (widget, "cb-cell-entry");
+    }
+  else
+    {
+      widget = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (widget), 1);
+      gtk_widget_add_css_class (widget, cell->kind == CB_CELL_KIND_ENTERED ? "cb-cell-entered" : "cb-cell-computed");
+    }
+  gtk_widget_add_css_class (widget, "numeric");
+  g_object_set_data_full (G_OBJECT (widget), "cb-cell", g_strdup (id), g_free);
+  update_cell_widget (widget, cell);
+  g_hash_table_insert (self->cells, g_strdup (id), widget);
+  return widget;
+}
+
+/* Every shown cell again from the record, after a change. */
+static void
+refresh_cells (CbRecordPage *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  const char *conclusion = NULL;
+
+  g_hash_table_iter_init (&iter, self->cells);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      CbCell cell;
+
+      if (cb_record_get_cell (self->record, key, &cell, NULL))
+        update_cell_widget (value, &cell);
     }
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->conclusion_label), "success");
@@ -209,11 +172,329 @@ show_record (CbRecordPage *self)
       gtk_label_set_text (self->conclusion_label, _("Not concluded yet: readings or inputs are missing"));
       break;
     }
+}
+
+/* The id of the same column one point further down, or NULL. */
+static char *
+cell_below (const char *id)
+{
+  g_auto(GStrv) parts = g_strsplit (id, "/", 0);
+  guint64 point;
+
+  if (g_strv_length (parts) < 3 || !g_ascii_string_to_unsigned (parts[1], 10, 1, G_MAXUINT, &point, NULL))
+    return NULL;
+  if (parts[3] != NULL)
+    return g_strdup_printf ("%s/%u/%s/%s", parts[0], (guint) point + 1, parts[2], parts[3]);
+  return g_strdup_printf ("%s/%u/%s", parts[0], (guint) point + 1, parts[2]);
+}
+
+/* Stores @text in @id (a reason is needed when it replaces a value). */
+static gboolean
+enter_value (CbRecordPage *self,
+             const char   *id,
+             const char   *text,
+             const char   *reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_store_record_enter (cb_session_get_store (self->session), self->record_id,
+                              cb_session_get_staff_id (self->session), self->record, id, text, NULL, reason,
+                              &error))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return FALSE;
+    }
+  refresh_cells (self);
+  return TRUE;
+}
+
+typedef struct
+{
+  CbRecordPage *self;
+  char         *id;
+  char         *text;
+  char         *old;
+  GtkEntry     *reason;
+} Change;
+
+static void
+change_free (Change *change)
+{
+  g_object_unref (change->self);
+  g_free (change->id);
+  g_free (change->text);
+  g_free (change->old);
+  g_free (change);
+}
+
+static void
+on_reason_changed (GtkEditable      *reason,
+                   AdwMessageDialog *dialog)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (reason)));
+
+  adw_message_dialog_set_response_enabled (dialog, "change", *text != '\0');
+}
+
+static void
+on_change_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    Change           *change)
+{
+  CbRecordPage *self = change->self;
+  GtkWidget *entry = g_hash_table_lookup (self->cells, change->id);
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (change->reason))));
+
+  if (g_str_equal (response, "change") && *reason != '\0'
+      && enter_value (self, change->id, change->text, reason))
+    return;
+  /* Not changed: the entry shows the value that stands. */
+  if (entry != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (entry), change->old);
+}
+
+/* A new value in an entered cell; a changed one asks why first. */
+static void
+commit_entry (CbRecordPage *self,
+              GtkEntry     *entry)
+{
+  const char *id = g_object_get_data (G_OBJECT (entry), "cb-cell");
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  AdwMessageDialog *dialog;
+  GtkWidget *reason;
+  Change *change;
+  CbCell cell;
+  g_autofree char *body = NULL;
+
+  if (self->record == NULL || id == NULL || !cb_record_get_cell (self->record, id, &cell, NULL))
+    return;
+  if (g_strcmp0 (cell.text != NULL ? cell.text : "", text) == 0)
+    return;
+  if (cell.text == NULL || *cell.text == '\0')
+    {
+      enter_value (self, id, text, NULL);
+      return;
+    }
+
+  change = g_new0 (Change, 1);
+  change->self = g_object_ref (self);
+  change->id = g_strdup (id);
+  change->text = g_strdup (text);
+  change->old = g_strdup (cell.text);
+  /* TRANSLATORS: a cell, its old value and the new one */
+  body = g_strdup_printf (_("%s changes from %s to %s. The old value stays in the record's history with the reason."),
+                          id, cell.text, *text != '\0' ? text : _("nothing"));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                        _("Why Change This Value?"), body));
+  reason = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("Reason"));
+  gtk_entry_set_activates_default (GTK_ENTRY (reason), TRUE);
+  change->reason = GTK_ENTRY (reason);
+  adw_message_dialog_set_extra_child (dialog, reason);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Keep the Old Value"), "change", _("_Change"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "change", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "change");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  adw_message_dialog_set_response_enabled (dialog, "change", FALSE);
+  g_signal_connect (reason, "changed", G_CALLBACK (on_reason_changed), dialog);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_change_response), change,
+                         (GClosureNotify) (void (*) (void)) change_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_entry_activate (CbRecordPage *self,
+                   GtkEntry     *entry)
+{
+  g_autofree char *below = NULL;
+  GtkWidget *next;
+
+  commit_entry (self, entry);
+  /* Enter moves down, as in a spreadsheet. */
+  below = cell_below (g_object_get_data (G_OBJECT (entry), "cb-cell"));
+  next = below != NULL ? g_hash_table_lookup (self->cells, below) : NULL;
+  if (next != NULL && GTK_IS_ENTRY (next))
+    gtk_widget_grab_focus (next);
+}
+
+static void
+on_entry_focus_leave (GtkEventControllerFocus *controller,
+                      CbRecordPage            *self)
+{
+  GtkWidget *entry = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+
+  if (gtk_widget_get_root (entry) != NULL)
+    commit_entry (self, GTK_ENTRY (entry));
+}
+
+/* The cell's readings, the replaced ones struck through, with who, when, why. */
+static void
+on_entry_icon_press (CbRecordPage         *self,
+                     GtkEntryIconPosition  position,
+                     GtkEntry             *entry)
+{
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  const char *id = g_object_get_data (G_OBJECT (entry), "cb-cell");
+
+  history = cb_store_reading_history (cb_session_get_store (self->session), self->record_id, id, &error);
+  if (history == NULL || history->len == 0)
+    {
+      GtkWidget *label = gtk_label_new (error != NULL ? error->message : _("Nothing entered yet"));
+
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  for (guint i = 0; history != NULL && i < history->len; i++)
+    {
+      CbStoredReading *reading = g_ptr_array_index (history, i);
+      g_autofree char *markup = NULL;
+      const char *source = g_strcmp0 (reading->source, "instrument") == 0 ? reading->instrument : _("typed");
+      GtkWidget *label;
+
+      if (reading->voided)
+        markup = g_markup_printf_escaped (_("<s>%s</s>  %s, %s, %s\n<small>changed by %s at %s: %s</small>"),
+                                          reading->value, source, reading->entered_by, reading->entered_at,
+                                          reading->voided_by != NULL ? reading->voided_by : "?",
+                                          reading->voided_at != NULL ? reading->voided_at : "?",
+                                          reading->void_reason != NULL ? reading->void_reason : "");
+      else
+        markup = g_markup_printf_escaped (_("<b>%s</b>  %s, %s, %s"), reading->value, source,
+                                          reading->entered_by, reading->entered_at);
+      label = gtk_label_new (NULL);
+      gtk_label_set_markup (GTK_LABEL (label), markup);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_widget_set_parent (popover, GTK_WIDGET (entry));
+  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+/* One block as a table: a column per value of a point (a column per repeat
+ * of a repeated reading, then its mean), a row per point. */
+static GtkWidget *
+create_block (CbRecordPage *self,
+              CbTemplate   *tmpl,
+              guint         block,
+              JsonArray    *points)
+{
+  const char *name = cb_template_get_block_name (tmpl, block);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title = gtk_label_new (cb_template_get_block_title (tmpl, block));
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *grid = gtk_grid_new ();
+  g_autoptr(GList) members = NULL;
+  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) captions = g_ptr_array_new_with_free_func (g_free);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (box), title);
+
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 14);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
+  gtk_widget_add_css_class (grid, "cb-record-table");
+  gtk_widget_set_halign (grid, GTK_ALIGN_START);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), grid);
+  gtk_widget_add_css_class (scroller, "card");
+  gtk_box_append (GTK_BOX (box), scroller);
+
+  if (json_array_get_length (points) == 0)
+    return box;
+
+  /* Columns: "NAME" or "NAME/REPEAT" relative to a point. */
+  members = json_object_get_members (json_object_get_object_member (json_array_get_object_element (points, 0), "cells"));
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      g_autofree char *id = g_strdup_printf ("%s/1/%s", name, (const char *) l->data);
+      guint repeats = 1;
+      CbCell cell;
+
+      if (!cb_record_get_cell (self->record, id, &cell, NULL))
+        continue;
+      for (guint r = 0; r < cb_template_get_n_readings (tmpl, block); r++)
+        {
+          guint n;
+
+          if (g_str_equal (cb_template_get_reading (tmpl, block, r, &n, NULL), l->data))
+            repeats = n;
+        }
+      for (guint k = 1; repeats > 1 && k <= repeats; k++)
+        {
+          g_ptr_array_add (columns, g_strdup_printf ("%s/%u", (const char *) l->data, k));
+          g_ptr_array_add (captions, g_strdup_printf ("%s %u", cell.label, k));
+        }
+      g_ptr_array_add (columns, g_strdup (l->data));
+      if (cell.unit != NULL && g_strcmp0 (cell.unit, "1") != 0)
+        g_ptr_array_add (captions, g_strdup_printf ("%s\n%s", repeats > 1 ? _("mean") : cell.label, cell.unit));
+      else
+        g_ptr_array_add (captions, g_strdup (repeats > 1 ? _("mean") : cell.label));
+    }
+
+  gtk_grid_attach (GTK_GRID (grid), gtk_label_new ("#"), 0, 0, 1, 1);
+  for (guint c = 0; c < columns->len; c++)
+    {
+      GtkWidget *header = gtk_label_new (g_ptr_array_index (captions, c));
+
+      gtk_label_set_justify (GTK_LABEL (header), GTK_JUSTIFY_RIGHT);
+      gtk_label_set_xalign (GTK_LABEL (header), 1);
+      gtk_widget_add_css_class (header, "cb-column-header");
+      gtk_grid_attach (GTK_GRID (grid), header, (int) c + 1, 0, 1, 1);
+    }
+
+  for (guint p = 0; p < json_array_get_length (points); p++)
+    {
+      g_autofree char *number = g_strdup_printf ("%u", p + 1);
+      GtkWidget *index = gtk_label_new (number);
+
+      gtk_widget_add_css_class (index, "dim-label");
+      gtk_grid_attach (GTK_GRID (grid), index, 0, (int) p + 1, 1, 1);
+      for (guint c = 0; c < columns->len; c++)
+        {
+          g_autofree char *id = g_strdup_printf ("%s/%u/%s", name, p + 1, (const char *) g_ptr_array_index (columns, c));
+          CbCell cell;
+
+          if (cb_record_get_cell (self->record, id, &cell, NULL))
+            gtk_grid_attach (GTK_GRID (grid), create_cell_widget (self, id, &cell), (int) c + 1, (int) p + 1, 1, 1);
+        }
+    }
+  return box;
+}
+
+static void
+show_record (CbRecordPage *self)
+{
+  CbTemplate *tmpl = cb_record_get_template (self->record);
+  g_autoptr(JsonNode) results = cb_record_results_to_json (self->record);
+  JsonObject *blocks = json_object_get_object_member (json_node_get_object (results), "blocks");
+  g_autofree char *subtitle = NULL;
+
+  clear_box (GTK_WIDGET (self->header_box));
+  clear_box (GTK_WIDGET (self->blocks_box));
+  g_hash_table_remove_all (self->cells);
+
+  adw_window_title_set_title (self->window_title, cb_template_get_title (tmpl));
+  subtitle = g_strdup_printf ("%s %s", cb_template_get_method_code (tmpl), cb_template_get_method_name (tmpl));
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+
+  for (guint i = 0; i < cb_template_get_n_header (tmpl); i++)
+    {
+      const char *name = cb_template_get_header_name (tmpl, i);
+
+      gtk_flow_box_append (self->header_box,
+                           create_header_field (cb_template_get_header_label (tmpl, i),
+                                                cb_record_get_header (self->record, name)));
+    }
 
   for (guint b = 0; b < cb_template_get_n_blocks (tmpl); b++)
     gtk_box_append (self->blocks_box,
                     create_block (self, tmpl, b,
                                   json_object_get_array_member (blocks, cb_template_get_block_name (tmpl, b))));
+  refresh_cells (self);
   gtk_stack_set_visible_child_name (self->stack, "record");
 }
 
@@ -230,6 +511,7 @@ cb_record_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->session);
   g_clear_pointer (&self->record, cb_record_free);
+  g_clear_pointer (&self->cells, g_hash_table_unref);
 
   G_OBJECT_CLASS (cb_record_page_parent_class)->dispose (object);
 }
@@ -296,11 +578,13 @@ cb_record_page_class_init (CbRecordPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, conclusion_label);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, header_box);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, blocks_box);
+  gtk_widget_class_bind_template_child (widget_class, CbRecordPage, toast_overlay);
 }
 
 static void
 cb_record_page_init (CbRecordPage *self)
 {
+  self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -361,6 +645,13 @@ cb_record_page_show_task (CbRecordPage  *self,
   g_clear_pointer (&self->record, cb_record_free);
   self->record = record;
   self->record_id = record_id;
+  {
+    g_autofree char *performer = cb_store_get_field (store, "records", record_id, "performer_id", NULL);
+    g_autofree char *state = cb_store_get_field (store, "records", record_id, "state", NULL);
+
+    self->editable = performer != NULL && g_ascii_strtoll (performer, NULL, 10) == cb_session_get_staff_id (self->session)
+                     && g_strcmp0 (state, "approved") != 0;
+  }
   show_record (self);
   if (task->sample_label != NULL)
     {

@@ -178,16 +178,19 @@ open_first_record (CbWindow *self)
     return;
   store = cb_session_get_store (self->session);
   tasks = cb_store_task_list_for_staff (store, cb_session_get_staff_id (self->session), NULL, NULL);
-  for (guint i = 0; tasks != NULL && i < tasks->len; i++)
-    {
-      CbTask *task = g_ptr_array_index (tasks, i);
+  /* One still being measured first: it shows the cells to type into. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; tasks != NULL && i < tasks->len; i++)
+      {
+        CbTask *task = g_ptr_array_index (tasks, i);
+        gboolean open = g_strcmp0 (task->state, "measuring") == 0 || g_strcmp0 (task->state, "returned") == 0;
 
-      if (cb_store_record_find_for_task (store, task->id, NULL) != 0)
-        {
-          cb_record_page_show_task (self->record_page, task->id, NULL);
-          return;
-        }
-    }
+        if ((pass == 1 || open) && cb_store_record_find_for_task (store, task->id, NULL) != 0)
+          {
+            cb_record_page_show_task (self->record_page, task->id, NULL);
+            return;
+          }
+      }
 }
 
 static void

@@ -8,6 +8,7 @@
 #include "cb-session.h"
 #include "cb-tasks-page.h"
 #include "store/cb-store-demo.h"
+#include "store/cb-store-readings.h"
 #include "store/cb-store-records.h"
 #include "store/cb-store-tasks.h"
 
@@ -218,6 +219,109 @@ test_record_shows_computed_cells (void)
     g_assert_true (grid_has_text (GTK_WIDGET (page), conclusion));
 }
 
+static GtkWidget *
+find_entry (GtkWidget  *widget,
+            const char *prefix)
+{
+  const char *cell = g_object_get_data (G_OBJECT (widget), "cb-cell");
+
+  if (GTK_IS_ENTRY (widget) && cell != NULL && g_str_has_prefix (cell, prefix))
+    return widget;
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found = find_entry (w, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* Typing a new value into a measured cell asks why, keeps the old value in
+ * the history, and the computed cells follow. */
+static void
+test_edit_with_reason (void)
+{
+  g_autoptr(CbSession) session = logged_in_session ();
+  CbStore *store = cb_session_get_store (session);
+  GtkWidget *window = gtk_window_new ();
+  CbRecordPage *page = g_object_new (CB_TYPE_RECORD_PAGE, NULL);
+  g_autoptr(GPtrArray) tasks = cb_store_task_list_for_staff (store, cb_session_get_staff_id (session), "measuring", NULL);
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(CbRecord) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *entry = NULL;
+  GtkWidget *reason;
+  g_autofree char *id = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *changed = NULL;
+  gint64 record = 0;
+  CbCell cell;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  cb_record_page_set_session (page, session);
+  for (guint i = 0; tasks != NULL && i < tasks->len && entry == NULL; i++)
+    {
+      CbTask *task = g_ptr_array_index (tasks, i);
+
+      if (cb_store_record_find_for_task (store, task->id, NULL) == 0)
+        continue;
+      g_assert_true (cb_record_page_show_task (page, task->id, &error));
+      g_assert_no_error (error);
+      entry = find_entry (GTK_WIDGET (page), "");
+    }
+  g_assert_nonnull (entry);
+  record = cb_record_page_get_record (page);
+  id = g_strdup (g_object_get_data (G_OBJECT (entry), "cb-cell"));
+  old = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
+  g_assert_cmpstr (old, !=, "");
+
+  /* A new value: the number moves on by one in its last digit. */
+  changed = g_strdup (old);
+  changed[strlen (changed) - 1] = changed[strlen (changed) - 1] == '9' ? '8' : changed[strlen (changed) - 1] + 1;
+  gtk_editable_set_text (GTK_EDITABLE (entry), changed);
+  g_signal_emit_by_name (entry, "activate");
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "change"));
+  reason = adw_message_dialog_get_extra_child (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (reason), "读数看错");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "change"));
+  adw_message_dialog_response (dialog, "change");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  history = cb_store_reading_history (store, record, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, >=, 2);
+  g_assert_true (((CbStoredReading *) g_ptr_array_index (history, history->len - 2))->voided);
+  g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (history, history->len - 2))->void_reason, ==, "读数看错");
+  g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (history, history->len - 1))->value, ==, changed);
+
+  /* The store has it, and what the page computes agrees with it. */
+  saved = cb_store_record_load (store, record, &error);
+  g_assert_no_error (error);
+  g_assert_true (cb_record_get_cell (saved, id, &cell, NULL));
+  g_assert_cmpstr (cell.text, ==, changed);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_screenshots_of_the_lab (void)
 {
@@ -278,6 +382,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/login", test_login);
   g_test_add_func ("/ui/workstation/scan-opens-task", test_scan_opens_task);
   g_test_add_func ("/ui/workstation/record-shows-computed-cells", test_record_shows_computed_cells);
+  g_test_add_func ("/ui/workstation/edit-with-reason", test_edit_with_reason);
   g_test_add_func ("/ui/workstation/screenshots", test_screenshots_of_the_lab);
 
   status = g_test_run ();
