@@ -248,6 +248,7 @@ typedef struct
   char   *state;
   char   *item;
   gint64  performer;
+  gint64  task;
 } RecordInfo;
 
 static void
@@ -266,7 +267,7 @@ read_record (CbStore     *store,
              GError     **error)
 {
   sqlite3_stmt *stmt = query_row (store,
-                                  "SELECT r.state, t.item, r.performer_id FROM records r"
+                                  "SELECT r.state, t.item, r.performer_id, r.task_id FROM records r"
                                   " JOIN tasks t ON t.id = r.task_id WHERE r.id = ?1 AND r.voided = 0",
                                   record_id);
 
@@ -279,6 +280,7 @@ read_record (CbStore     *store,
   info->state = dup_column (stmt, 0);
   info->item = dup_column (stmt, 1);
   info->performer = sqlite3_column_int64 (stmt, 2);
+  info->task = sqlite3_column_int64 (stmt, 3);
   sqlite3_finalize (stmt);
   return TRUE;
 }
@@ -437,8 +439,12 @@ cb_store_record_sign (CbStore        *store,
 
   if (!cb_store_begin (store, error))
     return FALSE;
+  /* The task moves on with its record: to the checker, the approver, done. */
   if (cb_store_insert (store, "signatures", fields, values, G_N_ELEMENTS (fields), NULL, error) == 0 ||
-      !cb_store_update (store, "records", record_id, "state", name, reason, error))
+      !cb_store_update (store, "records", record_id, "state", name, reason, error) ||
+      !cb_store_update (store, "tasks", info.task, "state",
+                        meaning == CB_SIGN_PERFORMED ? "to-check"
+                        : meaning == CB_SIGN_CHECKED ? "to-approve" : "approved", reason, error))
     {
       cb_store_rollback (store);
       return FALSE;
@@ -490,7 +496,8 @@ cb_store_record_return (CbStore     *store,
     return FALSE;
   if (!void_signatures (store, record_id, reason, error) ||
       !cb_store_update (store, "records", record_id, "return_reason", reason, reason, error) ||
-      !cb_store_update (store, "records", record_id, "state", "returned", reason, error))
+      !cb_store_update (store, "records", record_id, "state", "returned", reason, error) ||
+      !cb_store_update (store, "tasks", info.task, "state", "returned", reason, error))
     {
       cb_store_rollback (store);
       return FALSE;

@@ -166,6 +166,15 @@ assert_state (Fixture    *fixture,
 }
 
 static void
+assert_task_state (Fixture    *fixture,
+                   const char *expected)
+{
+  g_autofree char *state = cb_store_get_field (fixture->store, "tasks", fixture->task, "state", NULL);
+
+  g_assert_cmpstr (state, ==, expected);
+}
+
+static void
 test_create (Fixture       *fixture,
              gconstpointer  data)
 {
@@ -234,6 +243,7 @@ test_sign_off (Fixture       *fixture,
     g_assert_true (cb_store_record_sign (fixture->store, record, fixture->performer, CB_SIGN_PERFORMED, PASSWORD, &error));
     g_assert_no_error (error);
     assert_state (fixture, record, "performed");
+    assert_task_state (fixture, "to-check");
 
     /* The checker is not the performer. */
     g_assert_false (cb_store_record_sign (fixture->store, record, fixture->performer, CB_SIGN_CHECKED, PASSWORD, &error));
@@ -241,6 +251,7 @@ test_sign_off (Fixture       *fixture,
     g_clear_error (&error);
     g_assert_true (cb_store_record_sign (fixture->store, record, fixture->checker, CB_SIGN_CHECKED, PASSWORD, &error));
     assert_state (fixture, record, "checked");
+    assert_task_state (fixture, "to-approve");
 
     /* The approver is neither: the checker is also a signatory, but not here. */
     g_assert_false (cb_store_record_sign (fixture->store, record, fixture->checker, CB_SIGN_APPROVED, PASSWORD, &error));
@@ -249,6 +260,7 @@ test_sign_off (Fixture       *fixture,
     g_assert_true (cb_store_record_sign (fixture->store, record, fixture->approver, CB_SIGN_APPROVED, PASSWORD, &error));
     g_assert_no_error (error);
     assert_state (fixture, record, "approved");
+    assert_task_state (fixture, "approved");
 
     /* Approved data no longer change. */
     g_assert_false (cb_store_record_set_data (fixture->store, record, fixture->performer, "{}", "{}", "late fix", &error));
@@ -292,6 +304,7 @@ test_return_and_change (Fixture       *fixture,
   g_assert_no_error (error);
   assert_state (fixture, record, "returned");
   reason = cb_store_get_field (fixture->store, "records", record, "return_reason", NULL);
+  assert_task_state (fixture, "returned");
   g_assert_cmpstr (reason, ==, "第 3 点读数缺失");
   g_assert_cmpint (count (fixture, "SELECT COUNT(*) FROM signatures WHERE voided = 0"), ==, 0);
 
