@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "cb-record-page.h"
@@ -22,11 +24,15 @@ struct _CbRecordPage
   GtkFlowBox     *header_box;
   GtkBox         *blocks_box;
   AdwToastOverlay *toast_overlay;
+  GtkButton      *sign_button;
+  GtkLabel       *returned_label;
 
   CbSession      *session;
   CbRecord       *record;
   gint64          record_id;
+  gint64          task_id;
   gboolean        editable;     /* the logged-in person performs it, and it is not approved */
+  char           *state;        /* the record's: draft, performed, checked, approved, returned */
   GHashTable     *cells;        /* cell id → its widget */
   gboolean        folded;
 };
@@ -40,6 +46,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* Helpers */
 
@@ -373,6 +386,130 @@ on_entry_icon_press (CbRecordPage         *self,
   gtk_popover_popup (GTK_POPOVER (popover));
 }
 
+typedef struct
+{
+  gint64    record_id;
+  gint64    staff_id;
+  char     *password;
+  CbRecord *record;
+  CbStore  *store;
+} SignData;
+
+static void
+sign_data_free (SignData *data)
+{
+  if (data->password != NULL)
+    memset (data->password, 0, strlen (data->password));
+  g_free (data->password);
+  g_free (data);
+}
+
+/* Saves the record as it is and signs it as performed: the password hash
+ * is slow on purpose, so this runs on a worker thread while the page waits. */
+static void
+sign_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SignData *data = task_data;
+  GError *error = NULL;
+
+  if (!cb_store_record_save (data->store, data->record_id, data->staff_id, data->record,
+                             _("saved to be signed"), &error)
+      || !cb_store_record_sign (data->store, data->record_id, data->staff_id, CB_SIGN_PERFORMED,
+                                data->password, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_signed (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CbRecordPage *self = CB_RECORD_PAGE (source_object);
+  g_autoptr(GError) error = NULL;
+  gint64 task = GPOINTER_TO_SIZE (user_data);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_button), TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  cb_record_page_show_task (self, task, NULL);
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_("Signed as performer: the record waits for its check")));
+  g_signal_emit (self, signals[SIGNED], 0);
+}
+
+static void
+on_sign_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  CbRecordPage     *self)
+{
+  GtkEditable *password = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autoptr(GTask) task = NULL;
+  SignData *data;
+
+  if (!g_str_equal (response, "sign") || self->record == NULL)
+    return;
+  data = g_new0 (SignData, 1);
+  data->record_id = self->record_id;
+  data->staff_id = cb_session_get_staff_id (self->session);
+  data->password = g_strdup (gtk_editable_get_text (password));
+  data->record = self->record;
+  data->store = cb_session_get_store (self->session);
+  gtk_editable_set_text (password, "");
+
+  /* Nothing changes the record while it is being signed. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_button), FALSE);
+  task = g_task_new (self, NULL, on_signed, GSIZE_TO_POINTER (self->task_id));
+  g_task_set_task_data (task, data, (GDestroyNotify) sign_data_free);
+  g_task_run_in_thread (task, sign_thread);
+}
+
+static void
+on_sign_clicked (CbRecordPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *password;
+
+  if (self->record == NULL)
+    return;
+  if (!cb_record_is_complete (self->record, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not ready to sign: %s"), error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      return;
+    }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                        _("Sign as Performer"),
+                                                        _("Your signature binds this exact version of the record "
+                                                          "and sends it to its checker. Enter your password again.")));
+  /* A plain entry: GTK 4.8's password entry outlives its window badly. */
+  password = gtk_entry_new ();
+  gtk_entry_set_visibility (GTK_ENTRY (password), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (password), GTK_INPUT_PURPOSE_PASSWORD);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (password), _("Password"));
+  gtk_entry_set_activates_default (GTK_ENTRY (password), TRUE);
+  adw_message_dialog_set_extra_child (dialog, password);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "sign", _("_Sign"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "sign", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "sign");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_sign_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* One block as a table: a column per value of a point (a column per repeat
  * of a repeated reading, then its mean), a row per point. */
 static GtkWidget *
@@ -512,6 +649,7 @@ cb_record_page_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->record, cb_record_free);
   g_clear_pointer (&self->cells, g_hash_table_unref);
+  g_clear_pointer (&self->state, g_free);
 
   G_OBJECT_CLASS (cb_record_page_parent_class)->dispose (object);
 }
@@ -571,6 +709,9 @@ cb_record_page_class_init (CbRecordPageClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  signals[SIGNED] = g_signal_new ("signed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/calbench/Calbench/ui/cb-record-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, window_title);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, stack);
@@ -579,6 +720,9 @@ cb_record_page_class_init (CbRecordPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, header_box);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, blocks_box);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CbRecordPage, sign_button);
+  gtk_widget_class_bind_template_child (widget_class, CbRecordPage, returned_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_clicked);
 }
 
 static void
@@ -645,12 +789,26 @@ cb_record_page_show_task (CbRecordPage  *self,
   g_clear_pointer (&self->record, cb_record_free);
   self->record = record;
   self->record_id = record_id;
+  self->task_id = task_id;
   {
     g_autofree char *performer = cb_store_get_field (store, "records", record_id, "performer_id", NULL);
-    g_autofree char *state = cb_store_get_field (store, "records", record_id, "state", NULL);
+    g_autofree char *reason = cb_store_get_field (store, "records", record_id, "return_reason", NULL);
 
+    g_free (self->state);
+    self->state = cb_store_get_field (store, "records", record_id, "state", NULL);
     self->editable = performer != NULL && g_ascii_strtoll (performer, NULL, 10) == cb_session_get_staff_id (self->session)
-                     && g_strcmp0 (state, "approved") != 0;
+                     && g_strcmp0 (self->state, "approved") != 0;
+    gtk_widget_set_visible (GTK_WIDGET (self->sign_button),
+                            self->editable && (g_strcmp0 (self->state, "draft") == 0
+                                               || g_strcmp0 (self->state, "returned") == 0));
+    if (g_strcmp0 (self->state, "returned") == 0 && reason != NULL)
+      {
+        /* TRANSLATORS: %s is why the checker or approver returned the record */
+        g_autofree char *text = g_strdup_printf (_("Returned to you: %s"), reason);
+
+        gtk_label_set_text (self->returned_label, text);
+      }
+    gtk_widget_set_visible (GTK_WIDGET (self->returned_label), g_strcmp0 (self->state, "returned") == 0);
   }
   show_record (self);
   if (task->sample_label != NULL)

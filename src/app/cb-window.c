@@ -445,6 +445,9 @@ cb_window_constructed (GObject *object)
       cb_record_page_set_session (self->record_page, self->session);
       g_signal_connect_object (self->session, "notify::logged-in", G_CALLBACK (on_session_logged_in), self,
                                G_CONNECT_SWAPPED);
+      /* A signed record leaves my list of things to measure. */
+      g_signal_connect_object (self->record_page, "signed", G_CALLBACK (cb_tasks_page_reload), self->tasks_page,
+                               G_CONNECT_SWAPPED);
     }
   populate_sidebar (self);
   select_sidebar_row (self);

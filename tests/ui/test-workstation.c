@@ -238,7 +238,7 @@ find_entry (GtkWidget  *widget,
 }
 
 static AdwMessageDialog *
-find_dialog (void)
+find_dialog (const char *heading)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
 
@@ -246,7 +246,8 @@ find_dialog (void)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
 
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window))
+          && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0)
         return ADW_MESSAGE_DIALOG (window);
     }
   return NULL;
@@ -297,14 +298,13 @@ test_edit_with_reason (void)
   changed[strlen (changed) - 1] = changed[strlen (changed) - 1] == '9' ? '8' : changed[strlen (changed) - 1] + 1;
   gtk_editable_set_text (GTK_EDITABLE (entry), changed);
   g_signal_emit_by_name (entry, "activate");
-  dialog = find_dialog ();
+  dialog = find_dialog ("Why Change This Value?");
   g_assert_nonnull (dialog);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "change"));
   reason = adw_message_dialog_get_extra_child (dialog);
   gtk_editable_set_text (GTK_EDITABLE (reason), "读数看错");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "change"));
   adw_message_dialog_response (dialog, "change");
-  gtk_window_destroy (GTK_WINDOW (dialog));
 
   history = cb_store_reading_history (store, record, id, &error);
   g_assert_no_error (error);
@@ -318,6 +318,35 @@ test_edit_with_reason (void)
   g_assert_no_error (error);
   g_assert_true (cb_record_get_cell (saved, id, &cell, NULL));
   g_assert_cmpstr (cell.text, ==, changed);
+
+  /* Signed as performer with the password again, it goes to its checker. */
+  {
+    GtkWidget *sign = child (page, CB_TYPE_RECORD_PAGE, "sign_button");
+    GtkWidget *stack = child (page, CB_TYPE_RECORD_PAGE, "stack");
+    g_autofree char *record_text = g_strdup_printf ("%lld", (long long) record);
+    g_autofree char *state = NULL;
+    g_autofree char *task_state = NULL;
+    g_autofree char *task_id = NULL;
+
+    g_assert_true (gtk_widget_get_visible (sign));
+    g_signal_emit_by_name (sign, "clicked");
+    dialog = find_dialog ("Sign as Performer");
+    g_assert_nonnull (dialog);
+    gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), CB_DEMO_PASSWORD);
+    adw_message_dialog_response (dialog, "sign");
+    g_assert_false (gtk_widget_get_sensitive (stack));
+    while (!gtk_widget_get_sensitive (stack))
+      g_main_context_iteration (NULL, TRUE);
+
+    state = cb_store_get_field (store, "records", record, "state", NULL);
+    g_assert_cmpstr (state, ==, "performed");
+    task_id = cb_store_get_field (store, "records", record, "task_id", NULL);
+    task_state = cb_store_get_field (store, "tasks", g_ascii_strtoll (task_id, NULL, 10), "state", NULL);
+    g_assert_cmpstr (task_state, ==, "to-check");
+    g_assert_false (gtk_widget_get_visible (sign));
+    g_assert_true (cb_store_record_verify (store, record, &error));
+    g_assert_no_error (error);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
