@@ -25,6 +25,7 @@ struct _CbRecordPage
   GtkBox         *blocks_box;
   AdwToastOverlay *toast_overlay;
   GtkButton      *sign_button;
+  GtkButton      *return_button;
   GtkLabel       *returned_label;
 
   CbSession      *session;
@@ -33,6 +34,7 @@ struct _CbRecordPage
   gint64          task_id;
   gboolean        editable;     /* the logged-in person performs it, and it is not approved */
   char           *state;        /* the record's: draft, performed, checked, approved, returned */
+  CbSignMeaning   sign_meaning; /* what the sign button signs */
   GHashTable     *cells;        /* cell id → its widget */
   gboolean        folded;
 };
@@ -386,11 +388,99 @@ on_entry_icon_press (CbRecordPage         *self,
   gtk_popover_popup (GTK_POPOVER (popover));
 }
 
+/* What the logged-in person may do with the record now: sign it as
+ * performer, checker or approver, or return it.  The store checks the
+ * rules again (authorisations, who signed before). */
+static void
+update_actions (CbRecordPage *self,
+                gint64        performer)
+{
+  gint64 me = cb_session_get_staff_id (self->session);
+  gboolean can_sign = FALSE;
+  const char *label = NULL;
+  const char *tooltip = NULL;
+
+  if (me == performer && (g_strcmp0 (self->state, "draft") == 0 || g_strcmp0 (self->state, "returned") == 0))
+    {
+      can_sign = TRUE;
+      self->sign_meaning = CB_SIGN_PERFORMED;
+      label = _("_Sign and Submit…");
+      tooltip = _("Sign as performer with your password and send the record to its checker");
+    }
+  else if (me != performer && g_strcmp0 (self->state, "performed") == 0 && cb_session_has_role (self->session, "checker"))
+    {
+      can_sign = TRUE;
+      self->sign_meaning = CB_SIGN_CHECKED;
+      label = _("_Check and Sign…");
+      tooltip = _("Sign as checker with your password and send the record to its approver");
+    }
+  else if (me != performer && g_strcmp0 (self->state, "checked") == 0 && cb_session_has_role (self->session, "approver"))
+    {
+      can_sign = TRUE;
+      self->sign_meaning = CB_SIGN_APPROVED;
+      label = _("_Approve…");
+      tooltip = _("Approve with your password: the certificate can then be issued");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_button), can_sign);
+  if (label != NULL)
+    {
+      gtk_button_set_label (self->sign_button, label);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sign_button), tooltip);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->return_button),
+                          can_sign && self->sign_meaning != CB_SIGN_PERFORMED);
+}
+
+static void
+on_return_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    CbRecordPage     *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)))));
+
+  if (!g_str_equal (response, "return"))
+    return;
+  if (!cb_store_record_return (cb_session_get_store (self->session), self->record_id,
+                               cb_session_get_staff_id (self->session), reason, &error))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  cb_record_page_show_task (self, self->task_id, NULL);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Returned to its performer")));
+  g_signal_emit (self, signals[SIGNED], 0);
+}
+
+static void
+on_return_clicked (CbRecordPage *self)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *reason = gtk_entry_new ();
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                        _("Return to the Performer?"),
+                                                        _("Say what must be done: the performer sees it with the record. "
+                                                          "The signatures given so far no longer hold.")));
+  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("Reason"));
+  gtk_entry_set_activates_default (GTK_ENTRY (reason), TRUE);
+  adw_message_dialog_set_extra_child (dialog, reason);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "return", _("_Return"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "return", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "return");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  adw_message_dialog_set_response_enabled (dialog, "return", FALSE);
+  g_signal_connect (reason, "changed", G_CALLBACK (on_reason_changed), dialog);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_return_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 typedef struct
 {
-  gint64    record_id;
-  gint64    staff_id;
-  char     *password;
+  gint64         record_id;
+  gint64         staff_id;
+  CbSignMeaning  meaning;
+  char          *password;
   CbRecord *record;
   CbStore  *store;
 } SignData;
@@ -415,9 +505,11 @@ sign_thread (GTask        *task,
   SignData *data = task_data;
   GError *error = NULL;
 
-  if (!cb_store_record_save (data->store, data->record_id, data->staff_id, data->record,
-                             _("saved to be signed"), &error)
-      || !cb_store_record_sign (data->store, data->record_id, data->staff_id, CB_SIGN_PERFORMED,
+  /* Only the performer saves what was entered; the others sign what is stored. */
+  if ((data->meaning == CB_SIGN_PERFORMED
+       && !cb_store_record_save (data->store, data->record_id, data->staff_id, data->record,
+                                 _("saved to be signed"), &error))
+      || !cb_store_record_sign (data->store, data->record_id, data->staff_id, data->meaning,
                                 data->password, &error))
     {
       g_task_return_error (task, error);
@@ -443,8 +535,7 @@ on_signed (GObject      *source_object,
       return;
     }
   cb_record_page_show_task (self, task, NULL);
-  adw_toast_overlay_add_toast (self->toast_overlay,
-                               adw_toast_new (_("Signed as performer: the record waits for its check")));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Signed")));
   g_signal_emit (self, signals[SIGNED], 0);
 }
 
@@ -462,6 +553,7 @@ on_sign_response (AdwMessageDialog *dialog,
   data = g_new0 (SignData, 1);
   data->record_id = self->record_id;
   data->staff_id = cb_session_get_staff_id (self->session);
+  data->meaning = self->sign_meaning;
   data->password = g_strdup (gtk_editable_get_text (password));
   data->record = self->record;
   data->store = cb_session_get_store (self->session);
@@ -484,7 +576,7 @@ on_sign_clicked (CbRecordPage *self)
 
   if (self->record == NULL)
     return;
-  if (!cb_record_is_complete (self->record, &error))
+  if (self->sign_meaning == CB_SIGN_PERFORMED && !cb_record_is_complete (self->record, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Not ready to sign: %s"), error->message);
 
@@ -492,9 +584,11 @@ on_sign_clicked (CbRecordPage *self)
       return;
     }
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                        _("Sign as Performer"),
-                                                        _("Your signature binds this exact version of the record "
-                                                          "and sends it to its checker. Enter your password again.")));
+                                                        self->sign_meaning == CB_SIGN_PERFORMED ? _("Sign as Performer")
+                                                        : self->sign_meaning == CB_SIGN_CHECKED ? _("Sign as Checker")
+                                                        : _("Approve"),
+                                                        _("Your signature binds this exact version of the record, "
+                                                          "with your name and the time. Enter your password again.")));
   /* A plain entry: GTK 4.8's password entry outlives its window badly. */
   password = gtk_entry_new ();
   gtk_entry_set_visibility (GTK_ENTRY (password), FALSE);
@@ -722,6 +816,8 @@ cb_record_page_class_init (CbRecordPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, sign_button);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, returned_label);
+  gtk_widget_class_bind_template_child (widget_class, CbRecordPage, return_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_return_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_clicked);
 }
 
@@ -798,9 +894,7 @@ cb_record_page_show_task (CbRecordPage  *self,
     self->state = cb_store_get_field (store, "records", record_id, "state", NULL);
     self->editable = performer != NULL && g_ascii_strtoll (performer, NULL, 10) == cb_session_get_staff_id (self->session)
                      && g_strcmp0 (self->state, "approved") != 0;
-    gtk_widget_set_visible (GTK_WIDGET (self->sign_button),
-                            self->editable && (g_strcmp0 (self->state, "draft") == 0
-                                               || g_strcmp0 (self->state, "returned") == 0));
+    update_actions (self, performer != NULL ? g_ascii_strtoll (performer, NULL, 10) : 0);
     if (g_strcmp0 (self->state, "returned") == 0 && reason != NULL)
       {
         /* TRANSLATORS: %s is why the checker or approver returned the record */

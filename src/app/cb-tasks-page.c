@@ -19,6 +19,8 @@ struct _CbTasksPage
   GtkFlowBox      *counts;
   GtkListBox      *task_list;
   GtkLabel        *empty_label;
+  GtkLabel        *sign_heading;
+  GtkListBox      *sign_list;
 
   CbSession       *session;
   gboolean         folded;
@@ -83,6 +85,24 @@ create_count_tile (guint       count,
   gtk_box_append (GTK_BOX (box), value);
   gtk_box_append (GTK_BOX (box), label);
   return box;
+}
+
+static GtkWidget *
+create_task_row (const CbTask *task)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = g_strdup_printf ("%s  %s", task->sample_label != NULL ? task->sample_label : "", task->item);
+  /* TRANSLATORS: a task's due date and state, "due 2026-11-30 · To measure" */
+  g_autofree char *subtitle = g_strdup_printf (_("due %s · %s"), task->due != NULL ? task->due : "—",
+                                               state_title (task->state));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "cb-task-id", g_memdup2 (&task->id, sizeof task->id), g_free);
+  return row;
 }
 
 static void
@@ -198,6 +218,8 @@ cb_tasks_page_class_init (CbTasksPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbTasksPage, counts);
   gtk_widget_class_bind_template_child (widget_class, CbTasksPage, task_list);
   gtk_widget_class_bind_template_child (widget_class, CbTasksPage, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, CbTasksPage, sign_heading);
+  gtk_widget_class_bind_template_child (widget_class, CbTasksPage, sign_list);
   gtk_widget_class_bind_template_callback (widget_class, on_scan_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_task_activated);
 }
@@ -236,6 +258,8 @@ cb_tasks_page_reload (CbTasksPage *self)
     gtk_flow_box_remove (self->counts, child);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->task_list))) != NULL)
     gtk_list_box_remove (self->task_list, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sign_list))) != NULL)
+    gtk_list_box_remove (self->sign_list, child);
 
   if (self->session == NULL || !cb_session_get_logged_in (self->session))
     return;
@@ -264,24 +288,31 @@ cb_tasks_page_reload (CbTasksPage *self)
   for (guint i = 0; i < tasks->len; i++)
     {
       CbTask *task = g_ptr_array_index (tasks, i);
-      GtkWidget *row;
-      g_autofree char *title = NULL;
-      g_autofree char *subtitle = NULL;
 
       if (g_strcmp0 (task->state, "approved") == 0 || g_strcmp0 (task->state, "cancelled") == 0)
         continue;
-      row = adw_action_row_new ();
-      title = g_strdup_printf ("%s  %s", task->sample_label != NULL ? task->sample_label : "", task->item);
-      /* TRANSLATORS: a task's due date and state, "due 2026-11-30 · To measure" */
-      subtitle = g_strdup_printf (_("due %s · %s"), task->due != NULL ? task->due : "—", state_title (task->state));
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_object_set_data_full (G_OBJECT (row), "cb-task-id", g_memdup2 (&task->id, sizeof task->id), g_free);
-      gtk_list_box_append (self->task_list, row);
+      gtk_list_box_append (self->task_list, create_task_row (task));
     }
+
+  /* Checks and approvals that wait for me. */
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(GPtrArray) waiting = cb_store_task_list_to_sign (store, staff, k == 0 ? "check" : "approve", &error);
+
+      if (waiting == NULL)
+        {
+          show_toast (self, error->message);
+          return;
+        }
+      for (guint i = 0; i < waiting->len; i++)
+        gtk_list_box_append (self->sign_list, create_task_row (g_ptr_array_index (waiting, i)));
+    }
+  {
+    gboolean any = gtk_widget_get_first_child (GTK_WIDGET (self->sign_list)) != NULL;
+
+    gtk_widget_set_visible (GTK_WIDGET (self->sign_list), any);
+    gtk_widget_set_visible (GTK_WIDGET (self->sign_heading), any);
+  }
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label),
                           gtk_widget_get_first_child (GTK_WIDGET (self->task_list)) == NULL);
 }

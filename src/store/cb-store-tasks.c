@@ -375,3 +375,34 @@ cb_store_task_find_for_sample (CbStore  *store,
   sqlite3_bind_int64 (stmt, 1, sample_id);
   return cb_store_read_int (store, stmt, 0, error);
 }
+
+GPtrArray *
+cb_store_task_list_to_sign (CbStore     *store,
+                            gint64       staff_id,
+                            const char  *kind,
+                            GError     **error)
+{
+  static const char * const kinds[] = { "check", "approve", NULL };
+  g_autofree char *today = cb_store_today ();
+  sqlite3_stmt *stmt;
+
+  if (!cb_store_expect_one_of (kind, kinds, _("signature kind"), error))
+    return NULL;
+  /* As cb_store_my_tasks() counts them: other people's tasks waiting for a
+   * signature that @staff_id holds a current authorisation for. */
+  stmt = cb_store_query (store,
+                         TASK_SELECT " WHERE t.voided = 0 AND t.assignee_id IS NOT ?1"
+                         " AND t.state = CASE ?3 WHEN 'check' THEN 'to-check' ELSE 'to-approve' END"
+                         " AND EXISTS (SELECT 1 FROM authorisations a WHERE a.staff_id = ?1 AND a.item = t.item"
+                         "  AND a.kind = ?3 AND a.voided = 0 AND a.valid_from <= ?2 AND a.valid_until >= ?2)"
+                         " AND (?3 = 'check' OR EXISTS (SELECT 1 FROM staff_roles r WHERE r.staff_id = ?1"
+                         "  AND r.role = 'approver' AND r.voided = 0))"
+                         " ORDER BY t.due IS NULL, t.due, t.id",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, staff_id);
+  sqlite3_bind_text (stmt, 2, today, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_TRANSIENT);
+  return cb_store_read_all (store, stmt, read_task, (GDestroyNotify) cb_task_free, error);
+}

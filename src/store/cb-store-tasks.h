@@ -74,6 +74,13 @@ GPtrArray      *cb_store_task_list_for_staff    (CbStore         *store,
                                                  gint64           staff_id,
                                                  const char      *state,
                                                  GError         **error);
+/* Other people's tasks waiting for @staff_id's signature: @kind "check"
+ * (state to-check) or "approve" (to-approve, for an approver), where they
+ * hold a current authorisation for the item; by due date. */
+GPtrArray      *cb_store_task_list_to_sign      (CbStore         *store,
+                                                 gint64           staff_id,
+                                                 const char      *kind,
+                                                 GError         **error);
 /* The newest task of a sample that is not cancelled, 0 when it has none. */
 gint64          cb_store_task_find_for_sample   (CbStore         *store,
                                                  gint64           sample_id,

@@ -55,7 +55,7 @@ log_in (CbLoginPage *page,
 }
 
 static CbSession *
-logged_in_session (void)
+logged_in_as (const char *login)
 {
   g_autoptr(GError) error = NULL;
   CbSession *session = cb_session_open (lab_path, &error);
@@ -63,10 +63,16 @@ logged_in_session (void)
 
   g_assert_no_error (error);
   cb_login_page_set_session (page, session);
-  log_in (page, session, "zhang.wei", CB_DEMO_PASSWORD);
+  log_in (page, session, login, CB_DEMO_PASSWORD);
   g_assert_true (cb_session_get_logged_in (session));
   g_object_unref (page);
   return session;
+}
+
+static CbSession *
+logged_in_session (void)
+{
+  return logged_in_as ("zhang.wei");
 }
 
 static void
@@ -351,6 +357,53 @@ test_edit_with_reason (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A checker finds what waits for them, checks it and signs. */
+static void
+test_checker_signs (void)
+{
+  g_autoptr(CbSession) session = logged_in_as ("sun.li");
+  CbStore *store = cb_session_get_store (session);
+  g_autoptr(CbTasksPage) tasks = g_object_ref_sink (g_object_new (CB_TYPE_TASKS_PAGE, NULL));
+  GtkWidget *window = gtk_window_new ();
+  CbRecordPage *page = g_object_new (CB_TYPE_RECORD_PAGE, NULL);
+  GtkListBox *waiting = child (tasks, CB_TYPE_TASKS_PAGE, "sign_list");
+  GtkWidget *sign = child (page, CB_TYPE_RECORD_PAGE, "sign_button");
+  GtkWidget *stack = child (page, CB_TYPE_RECORD_PAGE, "stack");
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  g_autofree char *state = NULL;
+  gint64 task = 0, record;
+
+  cb_tasks_page_set_session (tasks, session);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (waiting)));
+  g_signal_connect (tasks, "open-task", G_CALLBACK (on_open_task), &task);
+  g_signal_emit_by_name (waiting, "row-activated", gtk_list_box_get_row_at_index (waiting, 0));
+  g_assert_cmpint (task, >, 0);
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  cb_record_page_set_session (page, session);
+  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_no_error (error);
+  record = cb_record_page_get_record (page);
+  /* A checker reads; only the performer types. */
+  g_assert_null (find_entry (GTK_WIDGET (page), ""));
+  g_assert_true (gtk_widget_get_visible (sign));
+  g_assert_true (gtk_widget_get_visible (child (page, CB_TYPE_RECORD_PAGE, "return_button")));
+
+  g_signal_emit_by_name (sign, "clicked");
+  dialog = find_dialog ("Sign as Checker");
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), CB_DEMO_PASSWORD);
+  adw_message_dialog_response (dialog, "sign");
+  while (!gtk_widget_get_sensitive (stack))
+    g_main_context_iteration (NULL, TRUE);
+
+  state = cb_store_get_field (store, "records", record, "state", NULL);
+  g_assert_cmpstr (state, ==, "checked");
+  g_assert_false (gtk_widget_get_visible (sign));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_screenshots_of_the_lab (void)
 {
@@ -412,6 +465,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/scan-opens-task", test_scan_opens_task);
   g_test_add_func ("/ui/workstation/record-shows-computed-cells", test_record_shows_computed_cells);
   g_test_add_func ("/ui/workstation/edit-with-reason", test_edit_with_reason);
+  g_test_add_func ("/ui/workstation/checker-signs", test_checker_signs);
   g_test_add_func ("/ui/workstation/screenshots", test_screenshots_of_the_lab);
 
   status = g_test_run ();
