@@ -122,7 +122,7 @@ create_cell_widget (CbRecordPage *self,
 {
   GtkWidget *widget;
 
-  if (cell->kind == CB_CELL_KIND_ENTERED && self->editable)
+  if ((cell->kind == CB_CELL_KIND_ENTERED || cell->kind == CB_CELL_KIND_INPUT) && self->editable)
     {
       GtkEventController *focus = gtk_event_controller_focus_new ();
 
@@ -719,6 +719,39 @@ show_record (CbRecordPage *self)
       gtk_flow_box_append (self->header_box,
                            create_header_field (cb_template_get_header_label (tmpl, i),
                                                 cb_record_get_header (self->record, name)));
+    }
+
+  /* What the record takes from outside its points. */
+  if (cb_template_get_n_inputs (tmpl) > 0)
+    {
+      GtkWidget *title = gtk_label_new (_("Conditions and Standards"));
+      GtkWidget *grid = gtk_grid_new ();
+
+      gtk_label_set_xalign (GTK_LABEL (title), 0);
+      gtk_widget_add_css_class (title, "heading");
+      gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+      gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
+      gtk_widget_set_halign (grid, GTK_ALIGN_START);
+      for (guint i = 0; i < cb_template_get_n_inputs (tmpl); i++)
+        {
+          const char *label = NULL;
+          const char *unit = NULL;
+          const char *name = cb_template_get_input (tmpl, i, &label, &unit);
+          GtkWidget *caption = gtk_label_new (label);
+          GtkWidget *unit_label = gtk_label_new (g_strcmp0 (unit, "1") != 0 ? unit : "");
+          CbCell cell;
+
+          if (!cb_record_get_cell (self->record, name, &cell, NULL))
+            continue;
+          gtk_label_set_xalign (GTK_LABEL (caption), 0);
+          gtk_label_set_xalign (GTK_LABEL (unit_label), 0);
+          gtk_widget_add_css_class (caption, "dim-label");
+          gtk_grid_attach (GTK_GRID (grid), caption, (int) (i % 2) * 3, (int) (i / 2), 1, 1);
+          gtk_grid_attach (GTK_GRID (grid), create_cell_widget (self, name, &cell), (int) (i % 2) * 3 + 1, (int) (i / 2), 1, 1);
+          gtk_grid_attach (GTK_GRID (grid), unit_label, (int) (i % 2) * 3 + 2, (int) (i / 2), 1, 1);
+        }
+      gtk_box_append (self->blocks_box, title);
+      gtk_box_append (self->blocks_box, grid);
     }
 
   for (guint b = 0; b < cb_template_get_n_blocks (tmpl); b++)

@@ -2134,3 +2134,27 @@ cb_template_get_block_title (const CbTemplate *tmpl,
 
   return ((CbBlock *) g_ptr_array_index (tmpl->blocks, block))->title;
 }
+
+guint
+cb_template_get_n_inputs (const CbTemplate *tmpl)
+{
+  return tmpl->inputs->len;
+}
+
+const char *
+cb_template_get_input (const CbTemplate  *tmpl,
+                       guint              index,
+                       const char       **label,
+                       const char       **unit)
+{
+  CbItem *item;
+
+  g_return_val_if_fail (index < tmpl->inputs->len, NULL);
+
+  item = g_ptr_array_index (tmpl->inputs, index);
+  if (label != NULL)
+    *label = item->label;
+  if (unit != NULL)
+    *unit = item->unit_text;
+  return item->name;
+}

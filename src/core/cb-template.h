@@ -150,6 +150,14 @@ char          **cb_template_list_shipped    (void);
 CbTemplate     *cb_template_new_shipped     (const char        *id,
                                              GError           **error);
 
+/* Everything a record takes from outside its points: parameters, the chosen
+ * standards' attributes and the environment, in template order. */
+guint           cb_template_get_n_inputs    (const CbTemplate  *tmpl);
+const char     *cb_template_get_input       (const CbTemplate  *tmpl,
+                                             guint              index,
+                                             const char       **label,
+                                             const char       **unit);
+
 /* -1 when there is no such block. */
 int             cb_template_find_block      (const CbTemplate  *tmpl,
                                              const char        *name);
