@@ -291,7 +291,7 @@ test_edit_with_reason (void)
         continue;
       g_assert_true (cb_record_page_show_task (page, task->id, &error));
       g_assert_no_error (error);
-      entry = find_entry (GTK_WIDGET (page), "");
+      entry = find_entry (GTK_WIDGET (page), "indication/");
     }
   g_assert_nonnull (entry);
   record = cb_record_page_get_record (page);
