@@ -9,6 +9,7 @@
 
 #include "cb-calculator-page.h"
 #include "cb-login-page.h"
+#include "cb-preferences-window.h"
 #include "cb-record-page.h"
 #include "cb-tasks-page.h"
 #include "cb-window.h"
@@ -397,6 +398,18 @@ on_open_task (CbWindow *self,
 /* Actions */
 
 static void
+preferences_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CbWindow *self = CB_WINDOW (widget);
+
+  if (self->settings == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (cb_preferences_window_new (GTK_WINDOW (self), self->settings)));
+}
+
+static void
 logout_activated (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -453,6 +466,7 @@ cb_window_constructed (GObject *object)
   select_sidebar_row (self);
   update_shell (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", self->session != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.preferences", self->settings != NULL);
   restore_state (self);
   open_last_budget (self);
 }
@@ -565,6 +579,8 @@ cb_window_class_init (CbWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_activated);
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_activated);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_L, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.logout", NULL);
 }
 
