@@ -542,3 +542,97 @@ failed:
   cb_store_rollback (store);
   return FALSE;
 }
+
+void
+cb_record_reading_free (CbRecordReading *reading)
+{
+  if (reading == NULL)
+    return;
+  g_free (reading->cell);
+  g_free (reading->value);
+  g_free (reading->source);
+  g_free (reading->instrument);
+  g_free (reading->raw_reply);
+  g_free (reading->taken_at);
+  g_free (reading->environment);
+  g_free (reading);
+}
+
+gint64
+cb_store_record_add_reading (CbStore     *store,
+                             gint64       record_id,
+                             const char  *cell,
+                             const char  *value,
+                             const char  *source,
+                             const char  *instrument,
+                             const char  *raw_reply,
+                             const char  *taken_at,
+                             const char  *environment,
+                             GError     **error)
+{
+  static const char * const sources[] = { "typed", "instrument", NULL };
+  g_autoptr(CbStoreRow) row = cb_store_row_new ("readings");
+  g_auto(RecordInfo) info = { 0 };
+  g_autofree char *utc = NULL;
+
+  if (!cb_store_expect_text (cell, _("reading cell"), _("the id of a record's cell"), error) ||
+      !cb_store_expect_text (value, _("reading value"), _("the value as entered"), error) ||
+      !cb_store_expect_one_of (source, sources, _("reading source"), error))
+    return 0;
+  if (g_str_equal (source, "instrument") &&
+      !cb_store_expect_text (instrument, _("reading instrument"), _("the instrument's identity"), error))
+    return 0;
+  utc = cb_store_expect_time (taken_at, _("reading taken at"), error);
+  if (utc == NULL || !read_record (store, record_id, &info, error))
+    return 0;
+  if (g_str_equal (info.state, "approved"))
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
+                   _("record %lld is approved: its data can no longer change"), (long long) record_id);
+      return 0;
+    }
+
+  cb_store_row_id (row, "record_id", record_id);
+  cb_store_row_text (row, "cell", cell);
+  cb_store_row_text (row, "value", value);
+  cb_store_row_text (row, "source", source);
+  cb_store_row_text (row, "instrument", instrument);
+  cb_store_row_text (row, "raw_reply", raw_reply);
+  cb_store_row_text (row, "taken_at", utc);
+  cb_store_row_text (row, "environment", environment);
+  return cb_store_row_insert (store, row, NULL, error);
+}
+
+static gpointer
+read_record_reading (sqlite3_stmt *stmt)
+{
+  CbRecordReading *reading = g_new0 (CbRecordReading, 1);
+
+  reading->id = sqlite3_column_int64 (stmt, 0);
+  reading->record_id = sqlite3_column_int64 (stmt, 1);
+  reading->cell = cb_store_column_dup (stmt, 2);
+  reading->value = cb_store_column_dup (stmt, 3);
+  reading->source = cb_store_column_dup (stmt, 4);
+  reading->instrument = cb_store_column_dup (stmt, 5);
+  reading->raw_reply = cb_store_column_dup (stmt, 6);
+  reading->taken_at = cb_store_column_dup (stmt, 7);
+  reading->environment = cb_store_column_dup (stmt, 8);
+  return reading;
+}
+
+GPtrArray *
+cb_store_record_list_readings (CbStore     *store,
+                               gint64       record_id,
+                               GError     **error)
+{
+  sqlite3_stmt *stmt = cb_store_query (store,
+                                       "SELECT id, record_id, cell, value, source, instrument, raw_reply,"
+                                       " taken_at, environment FROM readings"
+                                       " WHERE record_id = ?1 AND voided = 0 ORDER BY id",
+                                       error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, record_id);
+  return cb_store_read_all (store, stmt, read_record_reading, (GDestroyNotify) cb_record_reading_free, error);
+}

@@ -58,9 +58,45 @@ gboolean  cb_store_record_return       (CbStore            *store,
                                         gint64              staff_id,
                                         const char         *reason,
                                         GError            **error);
+/* One value entered in a record's cell, with where it came from. */
+typedef struct
+{
+  gint64  id;
+  gint64  record_id;
+  char   *cell;          /* "dcv/3/r/7" */
+  char   *value;         /* as entered or as the instrument gave it */
+  char   *source;        /* "typed" or "instrument" */
+  char   *instrument;    /* identity and serial, NULL when typed */
+  char   *raw_reply;     /* the instrument's whole reply, NULL when typed */
+  char   *taken_at;      /* UTC, YYYY-MM-DDTHH:MM:SSZ */
+  char   *environment;   /* JSON of the room's conditions at that time, or NULL */
+} CbRecordReading;
+
+void      cb_record_reading_free       (CbRecordReading    *reading);
+
+/* Appends a reading of @record_id's @cell with its provenance; @source is
+ * "typed" or "instrument" (which needs @instrument); @taken_at is ISO 8601
+ * with a zone.  Readings are never replaced: a later one for the same cell
+ * is the current one. */
+gint64    cb_store_record_add_reading  (CbStore            *store,
+                                        gint64              record_id,
+                                        const char         *cell,
+                                        const char         *value,
+                                        const char         *source,
+                                        const char         *instrument,
+                                        const char         *raw_reply,
+                                        const char         *taken_at,
+                                        const char         *environment,
+                                        GError            **error);
+/* CbRecordReading of @record_id in the order they were taken. */
+GPtrArray *cb_store_record_list_readings (CbStore          *store,
+                                        gint64              record_id,
+                                        GError            **error);
 /* SHA-256 (hex) of the record's data and results: what a signature binds. */
 char     *cb_store_record_hash         (CbStore            *store,
                                         gint64              record_id,
                                         GError            **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbRecordReading, cb_record_reading_free)
 
 G_END_DECLS
