@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/cb-format.h"
 #include "core/cb-json-text.h"
 #include "store/cb-store-environment.h"
 #include "store/cb-store-records.h"
@@ -739,9 +740,11 @@ settle (CbProcedure   *self,
             break;
           if (now_us (self) - start > timeout)
             {
+              g_autofree char *seconds = cb_format_exact (step->settle_timeout);
+
               g_set_error (error, CB_PROCEDURE_ERROR, CB_PROCEDURE_ERROR_SETTLE,
-                           _("%s point %u: the controller was not stable within %g s (last %s %s)"),
-                           step->block, step->point, step->settle_timeout, reading->text, reading->unit);
+                           _("%s point %u: the controller was not stable within %s s (last %s %s)"),
+                           step->block, step->point, seconds, reading->text, reading->unit);
               return STEP_FAILED;
             }
         }
@@ -780,11 +783,14 @@ settle (CbProcedure   *self,
         return STEP_DONE;
       if (now_us (self) - start > timeout)
         {
+          g_autofree char *tolerance = cb_format_exact (step->settle_tolerance);
+          g_autofree char *seconds = cb_format_exact (step->settle_timeout);
+          g_autofree char *spread = cb_format_significant (max - min, 2);
+
           g_set_error (error, CB_PROCEDURE_ERROR, CB_PROCEDURE_ERROR_SETTLE,
-                       _("%s point %u: %u successive readings did not agree within %g (relative) in %g s;"
-                         " the last spread %g %s"),
-                       step->block, step->point, step->settle_count, step->settle_tolerance,
-                       step->settle_timeout, max - min, reading->unit);
+                       _("%s point %u: %u successive readings did not agree within %s (relative) in %s s;"
+                         " the last spread %s %s"),
+                       step->block, step->point, step->settle_count, tolerance, seconds, spread, reading->unit);
           return STEP_FAILED;
         }
     }
