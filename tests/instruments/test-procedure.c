@@ -399,6 +399,117 @@ test_stall_skipped (Fixture       *fixture,
   g_assert_false (cb_sim_get_output_on (fixture->calibrator_pty->sim));
 }
 
+static CbProcedureAction
+on_point_failed_wait (CbProcedure  *procedure,
+                      const char   *block,
+                      guint         point,
+                      const GError *error,
+                      gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+
+  fixture->n_failed++;
+  fixture->failed_point = point;
+  return CB_PROCEDURE_ACTION_WAIT;
+}
+
+/* The caller decides later, here to retry: the point is measured again. */
+static void
+test_stall_retried (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  CbSimFault fault = { CB_SIM_FAULT_STALL, 1 + 15 * 2 + 2, 1.0, 1 };
+  CbProcedureState state = CB_PROCEDURE_STATE_IDLE;
+
+  cb_sim_set_fault (fixture->dmm_pty->sim, &fault);
+  g_signal_connect (fixture->procedure, "point-failed", G_CALLBACK (on_point_failed_wait), fixture);
+  g_signal_connect (fixture->procedure, "notify::state", G_CALLBACK (on_notify_state), &state);
+  start (fixture);
+  while (state != CB_PROCEDURE_STATE_WAITING && !fixture->done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (fixture->done);
+  g_assert_cmpuint (fixture->failed_point, ==, 3);
+  g_assert_false (cb_sim_get_output_on (fixture->calibrator_pty->sim));
+
+  cb_procedure_resolve (fixture->procedure, CB_PROCEDURE_ACTION_RETRY);
+  run_to_end (fixture);
+  g_assert_no_error (fixture->error);
+  g_assert_cmpuint (fixture->n_failed, ==, 1);
+  for (guint p = 1; p <= N_POINTS; p++)
+    g_assert_true (point_filled (fixture, p));
+}
+
+/* Each look at the clock is a second later. */
+static gint64
+fake_clock (gpointer user_data)
+{
+  gint64 *now = user_data;
+
+  *now += G_USEC_PER_SEC;
+  return *now;
+}
+
+static CbProcedureAction
+on_point_failed_abort (CbProcedure  *procedure,
+                       const char   *block,
+                       guint         point,
+                       const GError *error,
+                       gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+
+  fixture->n_failed++;
+  g_clear_error (&fixture->failure);
+  fixture->failure = g_error_copy (error);
+  return CB_PROCEDURE_ACTION_ABORT;
+}
+
+/* No two readings agree with a tolerance of 0: the 30 s of the template's
+ * settling pass on the procedure's clock, and the caller aborts. */
+static void
+test_settle_timeout (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (TEMPLATE_DIR, "jjf1587-2016-digital-multimeter.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GHashTable) instruments = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbTemplate) strict = NULL;
+  g_autoptr(CbRecord) record = NULL;
+  JsonObject *block;
+  gint64 now = 0;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  block = json_array_get_object_element (json_object_get_array_member (
+            json_node_get_object (json_parser_get_root (parser)), "blocks"), 0);
+  json_object_set_double_member (json_object_get_object_member (json_object_get_object_member (block, "procedure"),
+                                                                "settle"), "tolerance", 0.0);
+  strict = cb_template_new_from_json (json_parser_get_root (parser), &error);
+  g_assert_no_error (error);
+  record = cb_record_new (strict);
+
+  g_clear_object (&fixture->procedure);
+  g_hash_table_insert (instruments, (gpointer) "calibrator", fixture->calibrator);
+  g_hash_table_insert (instruments, (gpointer) "uut", fixture->dmm);
+  fixture->procedure = cb_procedure_new (record, "dcv", instruments, &error);
+  g_assert_no_error (error);
+  cb_procedure_set_clock (fixture->procedure, fake_clock, &now);
+  g_signal_connect (fixture->procedure, "point-failed", G_CALLBACK (on_point_failed_abort), fixture);
+  cb_procedure_run_async (fixture->procedure, fixture->cancellable, on_run_done, fixture);
+  run_to_end (fixture);
+
+  g_assert_cmpuint (fixture->n_failed, ==, 1);
+  g_assert_error (fixture->failure, CB_PROCEDURE_ERROR, CB_PROCEDURE_ERROR_SETTLE);
+  g_assert_nonnull (strstr (fixture->failure->message, "30 s"));
+  g_assert_error (fixture->error, CB_PROCEDURE_ERROR, CB_PROCEDURE_ERROR_SETTLE);
+  g_assert_nonnull (strstr (fixture->error->message, "aborted at dcv point 1"));
+  g_assert_cmpint (now, >, 30 * G_USEC_PER_SEC);
+  g_assert_cmpint (now, <, 40 * G_USEC_PER_SEC);
+  g_assert_false (cb_sim_get_output_on (fixture->calibrator_pty->sim));
+  g_clear_object (&fixture->procedure);
+}
+
 static void
 test_invalid (void)
 {
@@ -432,6 +543,8 @@ main (int   argc,
   ADD ("/instruments/procedure/pause-resume", 0, test_pause_resume);
   ADD ("/instruments/procedure/cancel", 0, test_cancel);
   ADD ("/instruments/procedure/stall-skipped", 300, test_stall_skipped);
+  ADD ("/instruments/procedure/stall-retried", 300, test_stall_retried);
+  ADD ("/instruments/procedure/settle-timeout", 0, test_settle_timeout);
 #undef ADD
   g_test_add_func ("/instruments/procedure/invalid", test_invalid);
 
