@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cb-cli.h"
+#include "core/cb-record.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,7 @@ int       cb_cli_template      (int argc, char **argv);
 int       cb_cli_record        (int argc, char **argv);
 int       cb_cli_instruments   (int argc, char **argv);
 int       cb_cli_acquire       (int argc, char **argv);
+int       cb_cli_procedure     (int argc, char **argv);
 
 /* Parses the subcommand's options; prints usage errors and returns FALSE. */
 gboolean  cb_cli_parse_options (GOptionContext *context,
@@ -41,6 +43,9 @@ int       cb_cli_fail          (CbCliExit       status,
 int       cb_cli_fail_error    (CbCliExit       status,
                                 const GError   *error);
 void      cb_cli_print_json    (JsonNode       *node);
+/* A record's computed cells, checks and conclusion, as text or JSON. */
+void      cb_cli_print_record  (CbRecord       *record,
+                                gboolean        json);
 /* @text padded with spaces to @width terminal columns, on the left
  * for a positive width, on the right for a negative one. */
 char     *cb_cli_pad           (const char     *text,

@@ -263,6 +263,18 @@ print_results (CbRecord *record,
     }
 }
 
+void
+cb_cli_print_record (CbRecord *record,
+                     gboolean  json)
+{
+  g_autoptr(JsonNode) results = cb_record_results_to_json (record);
+
+  if (json)
+    cb_cli_print_json (results);
+  else
+    print_results (record, results);
+}
+
 static int
 record_compute (int    argc,
                 char **argv)
@@ -272,7 +284,6 @@ record_compute (int    argc,
   g_autoptr(CbTemplate) tmpl = NULL;
   g_autoptr(CbRecord) record = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonNode) results = NULL;
   g_autofree char *template_path = NULL;
   g_autofree char *data_path = NULL;
   gboolean json = FALSE;
@@ -299,11 +310,7 @@ record_compute (int    argc,
   if (record == NULL)
     return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("--data %s: %s"), data_path, error->message);
 
-  results = cb_record_results_to_json (record);
-  if (json)
-    cb_cli_print_json (results);
-  else
-    print_results (record, results);
+  cb_cli_print_record (record, json);
   return CB_CLI_EXIT_OK;
 }
 

@@ -29,6 +29,7 @@ static const CbCliCommand commands[] = {
   { "record",      N_("Compute a record offline, or check stored records recompute: record compute|verify"), cb_cli_record },
   { "instruments", N_("List serial ports, or identify the instrument on a port"), cb_cli_instruments },
   { "acquire",     N_("Take readings from an instrument: acquire --port PORT --driver DRIVER --count N"), cb_cli_acquire },
+  { "procedure",   N_("Measure a record's points on instruments: procedure run --template FILE --calibrator PORT --uut PORT"), cb_cli_procedure },
 };
 
 static void

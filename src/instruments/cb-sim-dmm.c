@@ -121,10 +121,11 @@ append_reading (CbSim   *sim,
 {
   DmmState *state = sim->state;
   double t = cb_sim_now (sim);
-  double range = state->range > 0 ? state->range : auto_range (state->quantity, sim->input);
+  double input = cb_sim_input (sim);
+  double range = state->range > 0 ? state->range : auto_range (state->quantity, input);
   /* 1 ppm of range at 1 NPLC, less with longer integration; a drift of
    * 0.5 ppm of range per hour. */
-  double value = sim->input + range * 0.5e-6 * t / 3600.0 +
+  double value = input + range * 0.5e-6 * t / 3600.0 +
                  cb_sim_gauss (sim, range * 1e-6 / sqrt (state->nplc));
   char text[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -218,7 +219,7 @@ dmm_command (CbSim      *sim,
         if (functions[i].quantity == state->quantity)
           name = functions[i].scpi_name;
       g_ascii_formatd (range, sizeof range, "%+.6E",
-                       state->range > 0 ? state->range : auto_range (state->quantity, sim->input));
+                       state->range > 0 ? state->range : auto_range (state->quantity, cb_sim_input (sim)));
       g_string_append_printf (reply, "\"%s %s\"", name, range);
       return;
     }

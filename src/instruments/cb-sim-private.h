@@ -39,6 +39,7 @@ struct _CbSim
   gint64            start_us;
   double            advanced;      /* seconds added by cb_sim_advance() */
   double            input;         /* the DMM's measured input */
+  CbSim            *source;        /* or another simulator's output */
   CbSimFault        fault;
   guint             n_commands;
   guint             n_replies;
@@ -51,6 +52,8 @@ extern const CbSimModel cb_sim_calibrator_model;
 extern const CbSimModel cb_sim_pressure_model;
 extern const CbSimModel cb_sim_thermohygrometer_model;
 
+/* What the DMM measures: its input, or the connected source's output. */
+double    cb_sim_input          (CbSim       *sim);
 /* Simulated time in seconds since the simulator started. */
 double    cb_sim_now            (CbSim       *sim);
 /* A normal deviate with @sigma from the seeded generator. */

@@ -149,6 +149,33 @@ cb_sim_set_input (CbSim  *sim,
 }
 
 void
+cb_sim_connect (CbSim *sim,
+                CbSim *source)
+{
+  g_return_if_fail (source != sim);
+
+  g_mutex_lock (&sim->lock);
+  sim->source = source;
+  g_mutex_unlock (&sim->lock);
+}
+
+/* Called with @sim locked; a source never locks the simulator it feeds. */
+double
+cb_sim_input (CbSim *sim)
+{
+  double value;
+
+  if (sim->source == NULL)
+    return sim->input;
+  g_mutex_lock (&sim->source->lock);
+  value = 0;
+  if (sim->source->model->output_on != NULL && sim->source->model->output_on (sim->source))
+    value = sim->source->model->output_value (sim->source);
+  g_mutex_unlock (&sim->source->lock);
+  return value;
+}
+
+void
 cb_sim_advance (CbSim  *sim,
                 double  seconds)
 {

@@ -63,6 +63,11 @@ void         cb_sim_set_fault           (CbSim             *sim,
 /* What the DMM measures, in the base unit of its function (1 V by default). */
 void         cb_sim_set_input           (CbSim             *sim,
                                          double             value);
+/* Connects the DMM's input to @source's output, as test leads do: the DMM
+ * then measures the calibrator's output while it is in operate, and 0 in
+ * standby.  @source (NULL to disconnect) must outlive @sim's serving. */
+void         cb_sim_connect             (CbSim             *sim,
+                                         CbSim             *source);
 /* Moves the simulated clock on, for settling and drift without waiting. */
 void         cb_sim_advance             (CbSim             *sim,
                                          double             seconds);

@@ -96,6 +96,52 @@ cb_store_reading_history (CbStore     *store,
                          record_id, cell, error);
 }
 
+gint64
+cb_store_record_add_reading (CbStore     *store,
+                             gint64       record_id,
+                             const char  *cell,
+                             const char  *value,
+                             const char  *source,
+                             const char  *instrument,
+                             const char  *raw_reply,
+                             const char  *taken_at,
+                             const char  *environment,
+                             GError     **error)
+{
+  static const char * const sources[] = { "typed", "instrument", NULL };
+  g_autoptr(CbStoreRow) row = cb_store_row_new ("readings");
+  g_autofree char *utc = NULL;
+  g_autofree char *state = NULL;
+
+  if (!cb_store_expect_text (cell, _("reading cell"), _("the id of a record's cell"), error) ||
+      !cb_store_expect_text (value, _("reading value"), _("the value as entered"), error) ||
+      !cb_store_expect_one_of (source, sources, _("reading source"), error))
+    return 0;
+  if (g_str_equal (source, "instrument") &&
+      !cb_store_expect_text (instrument, _("reading instrument"), _("the instrument's identity"), error))
+    return 0;
+  utc = cb_store_expect_time (taken_at, _("reading taken at"), error);
+  if (utc == NULL || !cb_store_expect_row (store, "records", record_id, _("reading's record"), _("an existing record"), error))
+    return 0;
+  state = cb_store_get_field (store, "records", record_id, "state", NULL);
+  if (g_strcmp0 (state, "approved") == 0)
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
+                   _("record %lld is approved: its data can no longer change"), (long long) record_id);
+      return 0;
+    }
+
+  cb_store_row_id (row, "record_id", record_id);
+  cb_store_row_text (row, "cell", cell);
+  cb_store_row_text (row, "value", value);
+  cb_store_row_text (row, "source", source);
+  cb_store_row_text (row, "instrument", instrument);
+  cb_store_row_text (row, "raw_reply", raw_reply);
+  cb_store_row_text (row, "taken_at", utc);
+  cb_store_row_text (row, "environment", environment);
+  return cb_store_row_insert (store, row, NULL, error);
+}
+
 gboolean
 cb_store_record_enter (CbStore                *store,
                        gint64                  record_id,
@@ -107,7 +153,6 @@ cb_store_record_enter (CbStore                *store,
                        const char             *reason,
                        GError                **error)
 {
-  g_autoptr(CbStoreRow) row = NULL;
   g_autoptr(GPtrArray) history = NULL;
   g_autofree char *state = NULL;
   g_autofree char *taken_at = NULL;
@@ -182,23 +227,13 @@ cb_store_record_enter (CbStore                *store,
     return FALSE;
   if (current != NULL && !cb_store_void (store, "readings", current->id, reason, error))
     goto failed;
-  if (text != NULL && *text != '\0')
-    {
-      row = cb_store_row_new ("readings");
-      cb_store_row_id (row, "record_id", record_id);
-      cb_store_row_text (row, "cell", cell);
-      cb_store_row_text (row, "value", text);
-      cb_store_row_text (row, "source", source != NULL && source->instrument != NULL ? "instrument" : "typed");
-      if (source != NULL)
-        {
-          cb_store_row_text (row, "instrument", source->instrument);
-          cb_store_row_text (row, "raw_reply", source->raw_reply);
-          cb_store_row_text (row, "environment", source->environment);
-        }
-      cb_store_row_text (row, "taken_at", taken_at);
-      if (cb_store_row_insert (store, row, current != NULL ? reason : NULL, error) == 0)
-        goto failed;
-    }
+  if (text != NULL && *text != '\0'
+      && cb_store_record_add_reading (store, record_id, cell, text,
+                                      source != NULL && source->instrument != NULL ? "instrument" : "typed",
+                                      source != NULL ? source->instrument : NULL,
+                                      source != NULL ? source->raw_reply : NULL, taken_at,
+                                      source != NULL ? source->environment : NULL, error) == 0)
+    goto failed;
   if (!cb_store_commit (store, error))
     return FALSE;
 

@@ -42,6 +42,21 @@ typedef struct
 
 void              cb_stored_reading_free        (CbStoredReading       *reading);
 
+/* Appends a reading of @record_id's @cell with its provenance; @source is
+ * "typed" or "instrument" (which needs @instrument); @taken_at is ISO 8601
+ * with a zone.  Refused on an approved record.  A later reading of the same
+ * cell is the current one; cb_store_record_enter() also voids the one it
+ * replaces, with the reason. */
+gint64            cb_store_record_add_reading   (CbStore               *store,
+                                                 gint64                 record_id,
+                                                 const char            *cell,
+                                                 const char            *value,
+                                                 const char            *source,
+                                                 const char            *instrument,
+                                                 const char            *raw_reply,
+                                                 const char            *taken_at,
+                                                 const char            *environment,
+                                                 GError               **error);
 /* Enters @text into @cell of @record and stores the reading in the same
  * transaction: a cell that already holds a reading needs @reason, and the
  * old reading is voided with it.  Only the record's performer enters

@@ -92,4 +92,5 @@ char     *cb_store_record_hash         (CbStore            *store,
                                         gint64              record_id,
                                         GError            **error);
 
+
 G_END_DECLS

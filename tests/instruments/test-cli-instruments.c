@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "../cli/cli-runner.h"
 
 /* End to end: calbench-sim as a program on a pty or TCP port, and
@@ -191,6 +193,99 @@ test_bad_input (void)
   g_assert_cmpint (result.status, ==, 0);
 }
 
+static char *
+write_points (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "points.json", NULL);
+  g_autoptr(GError) error = NULL;
+  /* Points the simulated multimeter's fixed 1 V input passes. */
+  const char *data =
+    "{\"points\": {\"dcv\": ["
+    " {\"nominal\": \"1\", \"range\": \"1\", \"res\": \"0.000001\", \"cal_ppm\": \"11\","
+    "  \"cal_floor\": \"0.000002\", \"spec_rdg\": \"0.0040\", \"spec_rng\": \"0.0007\"},"
+    " {\"nominal\": \"1\", \"range\": \"10\", \"res\": \"0.00001\", \"cal_ppm\": \"12\","
+    "  \"cal_floor\": \"0.00002\", \"spec_rdg\": \"0.0035\", \"spec_rng\": \"0.0005\"}]}}";
+
+  g_file_set_contents (path, data, -1, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static JsonObject *
+dcv_point (JsonObject *root,
+           guint       index)
+{
+  return json_array_get_object_element (json_object_get_array_member (
+           json_object_get_object_member (root, "blocks"), "dcv"), index);
+}
+
+static void
+test_procedure_run (void)
+{
+  g_autofree char *tmpl = g_build_filename (TEMPLATE_DIR, "jjf1587-2016-digital-multimeter.json", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("calbench-procedure-XXXXXX", NULL);
+  g_autofree char *data = write_points (dir);
+  g_autoptr(JsonObject) root = NULL;
+  g_autoptr(JsonObject) stalled = NULL;
+  g_auto(Run) result = { 0 };
+  Sim calibrator = { 0 }, dmm = { 0 };
+  JsonObject *cells;
+
+  sim_start (&calibrator, "--instrument", "calibrator", "--seed", "3", NULL);
+  sim_start (&dmm, "--instrument", "dmm", "--seed", "4", "--input", "1", NULL);
+  run (&result, "procedure", "run", "--template", tmpl, "--data", data, "--calibrator", calibrator.where,
+       "--uut", dmm.where, "--block", "dcv", "--json", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.err, "point 1 of 2"));
+  g_assert_nonnull (strstr (result.err, "point 2 of 2"));
+  g_assert_nonnull (strstr (result.err, "dcv point 2 measured"));
+  root = parse_json (result.out);
+  for (guint p = 0; p < 2; p++)
+    {
+      cells = json_object_get_object_member (dcv_point (root, p), "cells");
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (json_object_get_string_member (
+                                        json_object_get_object_member (cells, "r"), "text"), NULL), 1.0, 1e-4);
+      g_assert_true (json_object_has_member (json_object_get_object_member (cells, "U"), "text"));
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                         json_object_get_object_member (dcv_point (root, p), "checks"), "spec"), "decision"),
+                       ==, "pass");
+    }
+  sim_stop (&dmm);
+
+  /* The multimeter stalls once in point 1 (after *IDN?, SYST:ERR? and 3
+   * readings to settle): reported, skipped, point 2 measured. */
+  sim_start (&dmm, "--instrument", "dmm", "--seed", "4", "--input", "1", "--fault", "stall",
+             "--fault-after", "5", "--fault-count", "1", NULL);
+  run (&result, "procedure", "run", "--template", tmpl, "--data", data, "--calibrator", calibrator.where,
+       "--uut", dmm.where, "--block", "dcv", "--json", "--timeout", "300", "--on-failure", "skip", NULL);
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_nonnull (strstr (result.err, "dcv point 1 failed"));
+  g_assert_nonnull (strstr (result.err, "dcv point 1 skipped"));
+  g_assert_nonnull (strstr (result.err, "dcv point 2 measured"));
+  stalled = parse_json (result.out);
+  g_assert_true (json_object_get_null_member (json_object_get_object_member (dcv_point (stalled, 0), "cells"), "r"));
+  g_assert_false (json_object_get_null_member (json_object_get_object_member (dcv_point (stalled, 1), "cells"), "r"));
+  sim_stop (&dmm);
+
+  /* Without --on-failure the first failure ends the run. */
+  sim_start (&dmm, "--instrument", "dmm", "--seed", "4", "--input", "1", "--fault", "stall",
+             "--fault-after", "5", "--fault-count", "1", NULL);
+  run (&result, "procedure", "run", "--template", tmpl, "--data", data, "--calibrator", calibrator.where,
+       "--uut", dmm.where, "--block", "dcv", "--timeout", "300", NULL);
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_nonnull (strstr (result.err, "aborted at dcv point 1"));
+  g_assert_cmpstr (result.out, ==, "");
+  sim_stop (&dmm);
+
+  run (&result, "procedure", "run", "--template", tmpl, "--calibrator", calibrator.where, NULL);
+  g_assert_cmpint (result.status, ==, 2);
+  g_assert_nonnull (strstr (result.err, "--uut"));
+  sim_stop (&calibrator);
+
+  g_unlink (data);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -201,6 +296,7 @@ main (int    argc,
   g_test_add_func ("/instruments/cli/acquire-tcp", test_acquire_tcp);
   g_test_add_func ("/instruments/cli/timeout", test_timeout);
   g_test_add_func ("/instruments/cli/bad-input", test_bad_input);
+  g_test_add_func ("/instruments/cli/procedure-run", test_procedure_run);
 
   return g_test_run ();
 }

@@ -185,6 +185,67 @@ test_create (Fixture       *fixture,
   g_assert_cmpstr (task_state, ==, "measuring");
 }
 
+/* Readings keep their provenance, are audited like every write, and an
+ * approved record takes no more. */
+static void
+test_readings (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) readings = NULL;
+  gint64 record = start_record (fixture);
+  CbStoredReading *reading;
+  gint64 typed, measured;
+
+  typed = cb_store_record_add_reading (fixture->store, record, "indication/1/up_before", "0.33", "typed",
+                                       NULL, NULL, "2026-11-23T09:15:00+08:00", NULL, &error);
+  g_assert_no_error (error);
+  measured = cb_store_record_add_reading (fixture->store, record, "indication/2/up_before", "+6.5E-01",
+                                          "instrument", "DRUCK,PACE5000,3127465,02.03.05 #3127465",
+                                          ":SENS:PRES:INL? +6.5E-01,1", "2026-11-23T01:16:02Z",
+                                          "{\"room\": \"压力室\", \"temperature\": \"20.3\"}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (measured, >, typed);
+
+  readings = cb_store_reading_list (fixture->store, record, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (readings->len, ==, 2);
+  reading = g_ptr_array_index (readings, 0);
+  g_assert_cmpstr (reading->source, ==, "typed");
+  g_assert_cmpstr (reading->taken_at, ==, "2026-11-23T01:15:00Z");
+  g_assert_null (reading->instrument);
+  reading = g_ptr_array_index (readings, 1);
+  g_assert_cmpstr (reading->cell, ==, "indication/2/up_before");
+  g_assert_cmpstr (reading->value, ==, "+6.5E-01");
+  g_assert_cmpstr (reading->instrument, ==, "DRUCK,PACE5000,3127465,02.03.05 #3127465");
+  g_assert_cmpstr (reading->raw_reply, ==, ":SENS:PRES:INL? +6.5E-01,1");
+  g_assert_nonnull (strstr (reading->environment, "20.3"));
+
+  /* An instrument's reading names the instrument; the source is one of two. */
+  g_assert_cmpint (cb_store_record_add_reading (fixture->store, record, "indication/3/up_before", "0.95",
+                                                "instrument", NULL, NULL, "2026-11-23T01:17:00Z", NULL,
+                                                &error), ==, 0);
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (cb_store_record_add_reading (fixture->store, record, "indication/3/up_before", "0.95",
+                                                "guessed", NULL, NULL, "2026-11-23T01:17:00Z", NULL,
+                                                &error), ==, 0);
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (cb_store_record_add_reading (fixture->store, record + 100, "indication/3/up_before", "0.95",
+                                                "typed", NULL, NULL, "2026-11-23T01:17:00Z", NULL,
+                                                &error), ==, 0);
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (cb_store_update (fixture->store, "records", record, "state", "approved", "test", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_store_record_add_reading (fixture->store, record, "indication/3/up_before", "0.95",
+                                                "typed", NULL, NULL, "2026-11-23T01:17:00Z", NULL,
+                                                &error), ==, 0);
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE);
+}
+
 static void
 assert_create_refused (Fixture    *fixture,
                        gint64      task,
@@ -499,6 +560,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/store/records/create", test_create);
   ADD ("/store/records/create-refusals", test_create_refusals);
+  ADD ("/store/records/readings", test_readings);
   ADD ("/store/records/sign-off", test_sign_off);
   ADD ("/store/records/return-and-change", test_return_and_change);
   ADD ("/store/certificates/issued-frozen", test_issued_certificate_frozen);

@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "core/cb-format.h"
+#include "store/cb-store-environment.h"
+#include "cb-environment-logger.h"
+
+/* The quantities a thermohygrometer gives, in the log's columns. */
+enum
+{
+  LIMIT_TEMPERATURE,
+  LIMIT_HUMIDITY,
+  N_LIMITS
+};
+
+typedef struct
+{
+  double   min;
+  double   max;
+  gboolean alarmed;     /* outside since the last alarm */
+} Limit;
+
+struct _CbEnvironmentLogger
+{
+  GObject       parent_instance;
+
+  CbInstrument *sensor;
+  CbStore      *store;
+  char         *room;
+  char         *sensor_name;
+  Limit         limits[N_LIMITS];
+  guint         interval;
+  GSource      *timer;
+  GCancellable *cancellable;     /* of the reading under way */
+  guint         n_logged;
+};
+
+G_DEFINE_FINAL_TYPE (CbEnvironmentLogger, cb_environment_logger, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_ROOM,
+  PROP_INTERVAL,
+  PROP_N_LOGGED,
+  N_PROPS
+};
+
+enum
+{
+  LOGGED,
+  ALARM,
+  FAILED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* Helpers. */
+
+static int
+limit_index (CbQuantity quantity)
+{
+  switch (quantity)
+    {
+    case CB_QUANTITY_TEMPERATURE:
+      return LIMIT_TEMPERATURE;
+    case CB_QUANTITY_HUMIDITY:
+      return LIMIT_HUMIDITY;
+    default:
+      return -1;
+    }
+}
+
+static char *
+describe_limit (double value)
+{
+  return isnan (value) ? g_strdup ("—") : cb_format_exact (value);
+}
+
+static void
+check_limits (CbEnvironmentLogger *self,
+              const CbReading     *reading)
+{
+  int index = limit_index (reading->quantity);
+  Limit *limit;
+  gboolean outside;
+
+  if (index < 0)
+    return;
+  limit = &self->limits[index];
+  outside = (!isnan (limit->min) && reading->value < limit->min) ||
+            (!isnan (limit->max) && reading->value > limit->max);
+  if (outside && !limit->alarmed)
+    {
+      g_autofree char *min = describe_limit (limit->min);
+      g_autofree char *max = describe_limit (limit->max);
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: "temperature 25.3 °C in 电学室 is outside its limits 18 to 22 °C" */
+      message = g_strdup_printf (_("%s %s %s in %s is outside its limits %s to %s %s"),
+                                 cb_quantity_describe (reading->quantity), reading->text, reading->unit,
+                                 self->room, min, max, reading->unit);
+      limit->alarmed = TRUE;
+      g_signal_emit (self, signals[ALARM], 0, (int) reading->quantity, reading->value,
+                     limit->min, limit->max, message);
+    }
+  else if (!outside)
+    limit->alarmed = FALSE;
+}
+
+static void
+log_readings (CbEnvironmentLogger *self,
+              GPtrArray           *readings)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *measured_at = NULL;
+  const char *temperature = NULL, *humidity = NULL;
+  gint64 row;
+
+  for (guint i = 0; i < readings->len; i++)
+    {
+      CbReading *reading = g_ptr_array_index (readings, i);
+
+      if (measured_at == NULL)
+        measured_at = g_date_time_format_iso8601 (reading->time);
+      if (reading->quantity == CB_QUANTITY_TEMPERATURE)
+        temperature = reading->text;
+      else if (reading->quantity == CB_QUANTITY_HUMIDITY)
+        humidity = reading->text;
+    }
+
+  row = cb_store_environment_add (self->store, self->room, self->sensor_name, measured_at,
+                                  temperature, humidity, NULL, &error);
+  if (row == 0)
+    {
+      g_signal_emit (self, signals[FAILED], 0, error);
+      return;
+    }
+  self->n_logged++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_LOGGED]);
+  g_signal_emit (self, signals[LOGGED], 0, row, temperature, humidity);
+
+  for (guint i = 0; i < readings->len; i++)
+    check_limits (self, g_ptr_array_index (readings, i));
+}
+
+static void
+measure_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *readings = cb_instrument_measure_all (task_data, cancellable, &error);
+
+  if (readings == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, readings, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* Callbacks. */
+
+static void
+on_measured (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CbEnvironmentLogger) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) readings = g_task_propagate_pointer (G_TASK (result), &error);
+
+  g_clear_object (&self->cancellable);
+  if (readings == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_signal_emit (self, signals[FAILED], 0, error);
+      return;
+    }
+  log_readings (self, readings);
+}
+
+static gboolean
+on_timer (gpointer user_data)
+{
+  cb_environment_logger_poll (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Overrides. */
+
+static void
+cb_environment_logger_dispose (GObject *object)
+{
+  CbEnvironmentLogger *self = CB_ENVIRONMENT_LOGGER (object);
+
+  cb_environment_logger_stop (self);
+  G_OBJECT_CLASS (cb_environment_logger_parent_class)->dispose (object);
+}
+
+static void
+cb_environment_logger_finalize (GObject *object)
+{
+  CbEnvironmentLogger *self = CB_ENVIRONMENT_LOGGER (object);
+
+  g_clear_pointer (&self->sensor, cb_instrument_unref);
+  g_free (self->room);
+  g_free (self->sensor_name);
+  G_OBJECT_CLASS (cb_environment_logger_parent_class)->finalize (object);
+}
+
+static void
+cb_environment_logger_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  CbEnvironmentLogger *self = CB_ENVIRONMENT_LOGGER (object);
+
+  switch (prop_id)
+    {
+    case PROP_ROOM:
+      g_value_set_string (value, self->room);
+      break;
+    case PROP_INTERVAL:
+      g_value_set_uint (value, self->interval);
+      break;
+    case PROP_N_LOGGED:
+      g_value_set_uint (value, self->n_logged);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_environment_logger_class_init (CbEnvironmentLoggerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cb_environment_logger_dispose;
+  object_class->finalize = cb_environment_logger_finalize;
+  object_class->get_property = cb_environment_logger_get_property;
+
+  properties[PROP_ROOM] =
+    g_param_spec_string ("room", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INTERVAL] =
+    g_param_spec_uint ("interval", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_LOGGED] =
+    g_param_spec_uint ("n-logged", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A reading is in the log: its row, temperature and humidity as text
+   * (either may be NULL). */
+  signals[LOGGED] =
+    g_signal_new ("logged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING);
+  /* A value left its limits: the CbQuantity, the value, the limits (NAN
+   * when open) and a message for the operator. */
+  signals[ALARM] =
+    g_signal_new ("alarm", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 5, G_TYPE_INT, G_TYPE_DOUBLE, G_TYPE_DOUBLE, G_TYPE_DOUBLE, G_TYPE_STRING);
+  /* The sensor did not answer, or the store refused the reading. */
+  signals[FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+cb_environment_logger_init (CbEnvironmentLogger *self)
+{
+  for (guint i = 0; i < N_LIMITS; i++)
+    {
+      self->limits[i].min = NAN;
+      self->limits[i].max = NAN;
+    }
+}
+
+/* Public API. */
+
+CbEnvironmentLogger *
+cb_environment_logger_new (CbInstrument *sensor,
+                           CbStore      *store,
+                           const char   *room)
+{
+  CbEnvironmentLogger *self;
+  const char *model;
+
+  g_return_val_if_fail (sensor != NULL, NULL);
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (room != NULL, NULL);
+
+  self = g_object_new (CB_TYPE_ENVIRONMENT_LOGGER, NULL);
+  self->sensor = cb_instrument_ref (sensor);
+  self->store = store;
+  self->room = g_strdup (room);
+  model = cb_instrument_get_model (sensor);
+  self->sensor_name = g_strdup (model != NULL ? model : cb_instrument_get_identity (sensor));
+  return self;
+}
+
+const char *
+cb_environment_logger_get_room (CbEnvironmentLogger *self)
+{
+  g_return_val_if_fail (CB_IS_ENVIRONMENT_LOGGER (self), NULL);
+  return self->room;
+}
+
+void
+cb_environment_logger_set_sensor_name (CbEnvironmentLogger *self,
+                                       const char          *name)
+{
+  g_return_if_fail (CB_IS_ENVIRONMENT_LOGGER (self));
+  g_return_if_fail (name != NULL);
+
+  g_free (self->sensor_name);
+  self->sensor_name = g_strdup (name);
+}
+
+void
+cb_environment_logger_set_limits (CbEnvironmentLogger *self,
+                                  CbQuantity           quantity,
+                                  double               min,
+                                  double               max)
+{
+  int index = limit_index (quantity);
+
+  g_return_if_fail (CB_IS_ENVIRONMENT_LOGGER (self));
+  g_return_if_fail (index >= 0);
+
+  self->limits[index].min = min;
+  self->limits[index].max = max;
+  self->limits[index].alarmed = FALSE;
+}
+
+static double
+limit_member (JsonObject *item,
+              const char *member)
+{
+  JsonNode *node = json_object_get_member (item, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NAN;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_ascii_strtod (json_node_get_string (node), NULL);
+  return json_node_get_double (node);
+}
+
+void
+cb_environment_logger_set_limits_from_template (CbEnvironmentLogger *self,
+                                                CbTemplate          *tmpl)
+{
+  g_autoptr(JsonNode) root = cb_template_to_json (tmpl);
+  JsonObject *object = json_node_get_object (root);
+  JsonArray *environment;
+
+  g_return_if_fail (CB_IS_ENVIRONMENT_LOGGER (self));
+
+  if (!json_object_has_member (object, "environment"))
+    return;
+  environment = json_object_get_array_member (object, "environment");
+  for (guint i = 0; i < json_array_get_length (environment); i++)
+    {
+      JsonObject *item = json_array_get_object_element (environment, i);
+      const char *name = json_object_get_string_member_with_default (item, "name", "");
+      CbQuantity quantity;
+
+      if (g_str_equal (name, "temperature"))
+        quantity = CB_QUANTITY_TEMPERATURE;
+      else if (g_str_equal (name, "humidity"))
+        quantity = CB_QUANTITY_HUMIDITY;
+      else
+        continue;
+      cb_environment_logger_set_limits (self, quantity, limit_member (item, "min"), limit_member (item, "max"));
+    }
+}
+
+void
+cb_environment_logger_poll (CbEnvironmentLogger *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CB_IS_ENVIRONMENT_LOGGER (self));
+
+  /* A slow sensor is not asked twice at once. */
+  if (self->cancellable != NULL)
+    return;
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, on_measured, g_object_ref (self));
+  g_task_set_source_tag (task, cb_environment_logger_poll);
+  g_task_set_task_data (task, cb_instrument_ref (self->sensor), (GDestroyNotify) cb_instrument_unref);
+  g_task_run_in_thread (task, measure_thread);
+}
+
+void
+cb_environment_logger_start (CbEnvironmentLogger *self,
+                             guint                interval_seconds)
+{
+  g_return_if_fail (CB_IS_ENVIRONMENT_LOGGER (self));
+  g_return_if_fail (interval_seconds > 0);
+
+  cb_environment_logger_stop (self);
+  self->interval = interval_seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+  self->timer = g_timeout_source_new_seconds (interval_seconds);
+  g_source_set_callback (self->timer, on_timer, self, NULL);
+  g_source_set_static_name (self->timer, "[calbench] environment logger");
+  g_source_attach (self->timer, g_main_context_get_thread_default ());
+  cb_environment_logger_poll (self);
+}
+
+void
+cb_environment_logger_stop (CbEnvironmentLogger *self)
+{
+  g_return_if_fail (CB_IS_ENVIRONMENT_LOGGER (self));
+
+  if (self->timer != NULL)
+    {
+      g_source_destroy (self->timer);
+      g_clear_pointer (&self->timer, g_source_unref);
+    }
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+guint
+cb_environment_logger_get_n_logged (CbEnvironmentLogger *self)
+{
+  g_return_val_if_fail (CB_IS_ENVIRONMENT_LOGGER (self), 0);
+  return self->n_logged;
+}
