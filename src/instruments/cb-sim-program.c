@@ -84,6 +84,53 @@ fail (int         status,
   return status;
 }
 
+/* A calibrator and a multimeter wired to it, each on its own pty. */
+static int
+run_bench (guint32  seed,
+           gboolean no_stdin)
+{
+  g_autoptr(CbSim) calibrator = cb_sim_new (CB_SIM_CALIBRATOR, seed);
+  g_autoptr(CbSim) multimeter = cb_sim_new (CB_SIM_DMM, seed + 1);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *calibrator_path = NULL;
+  g_autofree char *multimeter_path = NULL;
+  Program programs[2] = { { 0 }, { 0 } };
+  int slaves[2] = { -1, -1 };
+  GThread *threads[2];
+
+  cb_sim_connect (multimeter, calibrator);
+  if (!cb_sim_open_pty (&programs[0].fd, &slaves[0], &calibrator_path, &error)
+      || !cb_sim_open_pty (&programs[1].fd, &slaves[1], &multimeter_path, &error))
+    return fail (EXIT_FAILURE_, error->message);
+  printf ("calibrator %s\nmultimeter %s\n", calibrator_path, multimeter_path);
+  fflush (stdout);
+
+  programs[0].sim = calibrator;
+  programs[1].sim = multimeter;
+  for (guint i = 0; i < 2; i++)
+    {
+      programs[i].cancellable = cancellable;
+      programs[i].loop = loop;
+    }
+  if (!no_stdin)
+    g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin, loop);
+  g_unix_signal_add (SIGINT, on_signal, loop);
+  g_unix_signal_add (SIGTERM, on_signal, loop);
+
+  threads[0] = g_thread_new ("calibrator", serve, &programs[0]);
+  threads[1] = g_thread_new ("multimeter", serve, &programs[1]);
+  g_main_loop_run (loop);
+  g_cancellable_cancel (cancellable);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_thread_join (threads[i]);
+      close (slaves[i]);
+    }
+  return EXIT_OK;
+}
+
 int
 cb_sim_program_run (int    argc,
                     char **argv)
@@ -103,6 +150,7 @@ cb_sim_program_run (int    argc,
   double fault_probability = 1.0;
   double input = NAN;
   gboolean no_stdin = FALSE;
+  gboolean bench = FALSE;
   CbSimKind kind = CB_SIM_DMM;
   CbSimFault fault = { CB_SIM_FAULT_NONE, 0, 1.0, 0 };
   Program program = { 0 };
@@ -119,6 +167,8 @@ cb_sim_program_run (int    argc,
     { "fault-count", 0, 0, G_OPTION_ARG_INT, &fault_count, N_("At most this many faults (default: no limit)"), "N" },
     { "input", 0, 0, G_OPTION_ARG_DOUBLE, &input, N_("What the multimeter measures, in its function's unit (default 1)"), "VALUE" },
     { "no-stdin", 0, 0, G_OPTION_ARG_NONE, &no_stdin, N_("Serve until killed, whatever stdin does"), NULL },
+    { "bench", 0, 0, G_OPTION_ARG_NONE, &bench,
+      N_("An electrical bench: a calibrator and a multimeter that measures it, each on its own pty (two lines: calibrator PATH, multimeter PATH)"), NULL },
     { NULL }
   };
 
@@ -161,6 +211,9 @@ cb_sim_program_run (int    argc,
   fault.after = (guint) fault_after;
   fault.limit = (guint) fault_count;
   fault.probability = fault_probability;
+
+  if (bench)
+    return run_bench ((guint32) seed, no_stdin);
 
   sim = cb_sim_new (kind, (guint32) seed);
   cb_sim_set_fault (sim, &fault);

@@ -219,6 +219,46 @@ dcv_point (JsonObject *root,
            json_object_get_object_member (root, "blocks"), "dcv"), index);
 }
 
+/* calbench-sim --bench: a calibrator and a multimeter wired to it, so that a
+ * whole DCV block measures what the calibrator sources. */
+static void
+test_bench (void)
+{
+  g_autofree char *tmpl = g_build_filename (TEMPLATE_DIR, "jjf1587-2016-digital-multimeter.json", NULL);
+  const char *argv[] = { CALBENCH_SIM, "--bench", "--seed", "7", NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_auto(Run) result = { 0 };
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  first = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  second = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (first, "calibrator /"));
+  g_assert_true (g_str_has_prefix (second, "multimeter /"));
+
+  run (&result, "procedure", "run", "--template", tmpl, "--calibrator", first + strlen ("calibrator "),
+       "--uut", second + strlen ("multimeter "), "--block", "dcv", "--json", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  root = parse_json (result.out);
+  /* Six points from 0.1 V to 1000 V, each within the specification. */
+  for (guint p = 0; p < 6; p++)
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                       json_object_get_object_member (dcv_point (root, p), "checks"), "spec"), "decision"),
+                     ==, "pass");
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (process), NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+}
+
 static void
 test_procedure_run (void)
 {
@@ -297,6 +337,7 @@ main (int    argc,
   g_test_add_func ("/instruments/cli/timeout", test_timeout);
   g_test_add_func ("/instruments/cli/bad-input", test_bad_input);
   g_test_add_func ("/instruments/cli/procedure-run", test_procedure_run);
+  g_test_add_func ("/instruments/cli/bench", test_bench);
 
   return g_test_run ();
 }
