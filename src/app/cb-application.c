@@ -24,6 +24,8 @@ struct _CbApplication
   char           *screenshot_dir;
   char           *database;
   char           *demo_login;
+  char           *calibrator_port;
+  char           *multimeter_port;
   CbSession      *session;
   int             exit_status;
 };
@@ -35,6 +37,10 @@ static const GOptionEntry option_entries[] = {
     N_("Save every page, drawn at 1280×800, as DIR/PAGE-LANGUAGE.png, and quit"), N_("DIR") },
   { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Work on the lab database FILE (the workstation's own SQLite store)"), N_("FILE") },
+  { "calibrator", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The multifunction calibrator's port for this run (else the one in Preferences)"), N_("PORT") },
+  { "multimeter", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The multimeter's port for this run (else the one in Preferences)"), N_("PORT") },
   { "demo-login", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Log in as LOGIN of a demo lab (calbench-cli demo init) with the demo password"), N_("LOGIN") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -197,9 +203,16 @@ cb_application_handle_local_options (GApplication *application,
         g_free (self->database);
         self->database = g_strdup (database);
       }
+    if (g_variant_dict_lookup (options, "calibrator", "&s", &login))
+      self->calibrator_port = g_strdup (login);
+    if (g_variant_dict_lookup (options, "multimeter", "&s", &login))
+      self->multimeter_port = g_strdup (login);
+    login = NULL;
     if (g_variant_dict_lookup (options, "demo-login", "&s", &login))
       {
         g_free (self->demo_login);
+  g_free (self->calibrator_port);
+  g_free (self->multimeter_port);
         self->demo_login = g_strdup (login);
       }
     if (self->database == NULL && g_getenv ("CALBENCH_DB") != NULL)
@@ -299,6 +312,17 @@ cb_application_activate (GApplication *application)
           self->exit_status = 1;
           return;
         }
+      /* The instruments: this run's options, else the preferences. */
+      {
+        GSettings *settings = ensure_settings (self);
+        g_autofree char *calibrator = settings != NULL ? g_settings_get_string (settings, "calibrator-port") : NULL;
+        g_autofree char *multimeter = settings != NULL ? g_settings_get_string (settings, "multimeter-port") : NULL;
+
+        cb_session_set_instrument_port (self->session, "calibrator",
+                                        self->calibrator_port != NULL ? self->calibrator_port : calibrator);
+        cb_session_set_instrument_port (self->session, "uut",
+                                        self->multimeter_port != NULL ? self->multimeter_port : multimeter);
+      }
       if (self->demo_login != NULL)
         {
           g_application_hold (application);
@@ -320,6 +344,8 @@ cb_application_finalize (GObject *object)
   g_free (self->screenshot_dir);
   g_free (self->database);
   g_free (self->demo_login);
+  g_free (self->calibrator_port);
+  g_free (self->multimeter_port);
 
   G_OBJECT_CLASS (cb_application_parent_class)->finalize (object);
 }

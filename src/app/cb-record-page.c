@@ -8,6 +8,8 @@
 
 #include "cb-record-page.h"
 #include "core/cb-record.h"
+#include "instruments/cb-procedure.h"
+#include "instruments/cb-transport.h"
 #include "store/cb-store-readings.h"
 #include "store/cb-store-records.h"
 #include "store/cb-store-tasks.h"
@@ -26,12 +28,20 @@ struct _CbRecordPage
   AdwToastOverlay *toast_overlay;
   GtkButton      *sign_button;
   GtkButton      *return_button;
+  GtkButton      *run_button;
+  GtkRevealer    *procedure_bar;
+  GtkProgressBar *procedure_progress;
+  GtkToggleButton *pause_button;
+
+  CbProcedure    *procedure;
+  GCancellable   *procedure_cancellable;
   GtkLabel       *returned_label;
 
   CbSession      *session;
   CbRecord       *record;
   gint64          record_id;
   gint64          task_id;
+  gint64          performer;
   gboolean        editable;     /* the logged-in person performs it, and it is not approved */
   char           *state;        /* the record's: draft, performed, checked, approved, returned */
   CbSignMeaning   sign_meaning; /* what the sign button signs */
@@ -128,8 +138,8 @@ create_cell_widget (CbRecordPage *self,
 
       widget = gtk_entry_new ();
       gtk_editable_set_text (GTK_EDITABLE (widget), cell->text != NULL ? cell->text : "");
-      gtk_editable_set_width_chars (GTK_EDITABLE (widget), 7);
-      gtk_editable_set_max_width_chars (GTK_EDITABLE (widget), 9);
+      gtk_editable_set_width_chars (GTK_EDITABLE (widget), 10);
+      gtk_editable_set_max_width_chars (GTK_EDITABLE (widget), 12);
       gtk_editable_set_alignment (GTK_EDITABLE (widget), 1);
       gtk_entry_set_icon_from_icon_name (GTK_ENTRY (widget), GTK_ENTRY_ICON_SECONDARY, "document-open-recent-symbolic");
       gtk_entry_set_icon_tooltip_text (GTK_ENTRY (widget), GTK_ENTRY_ICON_SECONDARY, _("Where this value came from, and its changes"));
@@ -429,6 +439,16 @@ update_actions (CbRecordPage *self,
     }
   gtk_widget_set_visible (GTK_WIDGET (self->return_button),
                           can_sign && self->sign_meaning != CB_SIGN_PERFORMED);
+
+  /* Instruments fill the points of a block that says how. */
+  {
+    CbTemplate *tmpl = cb_record_get_template (self->record);
+    gboolean procedure = FALSE;
+
+    for (guint b = 0; b < cb_template_get_n_blocks (tmpl); b++)
+      procedure |= cb_template_get_block_procedure (tmpl, b) != NULL;
+    gtk_widget_set_visible (GTK_WIDGET (self->run_button), self->editable && procedure && self->procedure == NULL);
+  }
 }
 
 static void
@@ -473,6 +493,244 @@ on_return_clicked (CbRecordPage *self)
   g_signal_connect (reason, "changed", G_CALLBACK (on_reason_changed), dialog);
   g_signal_connect (dialog, "response", G_CALLBACK (on_return_response), self);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+
+/* ------------------------------------------------------------------ */
+/* The procedure: the bench's instruments fill the record              */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  char *calibrator_port;
+  char *uut_port;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_free (data->calibrator_port);
+  g_free (data->uut_port);
+  g_free (data);
+}
+
+/* Opening a port and asking the instrument who it is can take a while:
+ * on a worker thread. */
+static void
+open_instruments_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  OpenData *data = task_data;
+  g_autoptr(GHashTable) instruments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             (GDestroyNotify) cb_instrument_unref);
+  const struct { const char *role, *driver, *port; } wanted[] = {
+    { "calibrator", "calibrator", data->calibrator_port },
+    { "uut", "dmm", data->uut_port },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      CbTransport *transport;
+      CbInstrument *instrument;
+
+      transport = cb_transport_open (wanted[i].port, NULL, cancellable, &error);
+      if (transport == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      instrument = cb_instrument_open (transport, cb_driver_find (wanted[i].driver), cancellable, &error);
+      if (instrument == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_hash_table_insert (instruments, g_strdup (wanted[i].role), instrument);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&instruments), (GDestroyNotify) g_hash_table_unref);
+}
+
+static void
+end_procedure (CbRecordPage *self,
+               const char   *message)
+{
+  gtk_revealer_set_reveal_child (self->procedure_bar, FALSE);
+  g_clear_object (&self->procedure);
+  g_clear_object (&self->procedure_cancellable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_button), TRUE);
+  refresh_cells (self);
+  update_actions (self, self->performer);
+  if (message != NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+on_procedure_point (CbRecordPage *self)
+{
+  guint n = cb_procedure_get_n_points (self->procedure);
+  guint point = cb_procedure_get_point (self->procedure);
+  g_autofree char *text = NULL;
+
+  /* TRANSLATORS: progress of a procedure, "Point 2 of 6" */
+  text = g_strdup_printf (_("Point %u of %u"), point, n);
+  gtk_progress_bar_set_text (self->procedure_progress, text);
+  gtk_progress_bar_set_fraction (self->procedure_progress, n > 0 ? (double) (point > 0 ? point - 1 : 0) / n : 0);
+}
+
+static void
+on_procedure_point_done (CbRecordPage *self)
+{
+  refresh_cells (self);
+  if (self->procedure != NULL)
+    {
+      guint n = cb_procedure_get_n_points (self->procedure);
+
+      gtk_progress_bar_set_fraction (self->procedure_progress,
+                                     n > 0 ? (double) cb_procedure_get_point (self->procedure) / n : 1);
+    }
+}
+
+static void
+on_failure_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     CbRecordPage     *self)
+{
+  if (self->procedure == NULL)
+    return;
+  cb_procedure_resolve (self->procedure,
+                        g_str_equal (response, "retry") ? CB_PROCEDURE_ACTION_RETRY
+                        : g_str_equal (response, "skip") ? CB_PROCEDURE_ACTION_SKIP
+                        : CB_PROCEDURE_ACTION_ABORT);
+}
+
+/* A point failed: the operator chooses, the sources wait in standby. */
+static CbProcedureAction
+on_procedure_point_failed (CbProcedure  *procedure,
+                           const char   *block,
+                           guint         point,
+                           GError       *error,
+                           CbRecordPage *self)
+{
+  AdwMessageDialog *dialog;
+  g_autofree char *heading = NULL;
+
+  /* TRANSLATORS: a block's name and a point's number */
+  heading = g_strdup_printf (_("Point %u of %s Failed"), point, block);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                        heading, error->message));
+  adw_message_dialog_add_responses (dialog, "abort", _("_Stop"), "skip", _("S_kip the Point"),
+                                    "retry", _("_Try Again"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "retry", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "retry");
+  adw_message_dialog_set_close_response (dialog, "abort");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_failure_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return CB_PROCEDURE_ACTION_WAIT;
+}
+
+static void
+on_procedure_finished (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(CbRecordPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_procedure_run_finish (CB_PROCEDURE (source_object), result, &error))
+    {
+      g_autofree char *message = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                 ? g_strdup (_("Procedure stopped; the calibrator is in standby"))
+                                 : g_strdup_printf (_("Procedure stopped: %s"), error->message);
+
+      end_procedure (self, message);
+      return;
+    }
+  end_procedure (self, _("Procedure finished; the calibrator is in standby"));
+}
+
+static void
+on_instruments_open (GObject      *source_object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(CbRecordPage) self = user_data;
+  g_autoptr(GHashTable) instruments = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  instruments = g_task_propagate_pointer (G_TASK (result), &error);
+  if (instruments == NULL || self->record == NULL)
+    {
+      message = g_strdup_printf (_("The instruments cannot be used: %s"),
+                                 error != NULL ? error->message : _("the record was closed"));
+      end_procedure (self, message);
+      return;
+    }
+  self->procedure = cb_procedure_new (self->record, NULL, instruments, &error);
+  if (self->procedure == NULL)
+    {
+      end_procedure (self, error->message);
+      return;
+    }
+  cb_procedure_set_store (self->procedure, cb_session_get_store (self->session), self->record_id);
+  g_signal_connect_object (self->procedure, "notify::point", G_CALLBACK (on_procedure_point), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->procedure, "point-done", G_CALLBACK (on_procedure_point_done), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->procedure, "point-failed", G_CALLBACK (on_procedure_point_failed), self, 0);
+  on_procedure_point (self);
+  cb_procedure_run_async (self->procedure, self->procedure_cancellable, on_procedure_finished, g_object_ref (self));
+}
+
+static void
+on_run_clicked (CbRecordPage *self)
+{
+  const char *calibrator = cb_session_get_instrument_port (self->session, "calibrator");
+  const char *uut = cb_session_get_instrument_port (self->session, "uut");
+  g_autoptr(GTask) task = NULL;
+  OpenData *data;
+
+  if (calibrator == NULL || uut == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Set the ports of the calibrator and the multimeter in Preferences first")));
+      return;
+    }
+  data = g_new0 (OpenData, 1);
+  data->calibrator_port = g_strdup (calibrator);
+  data->uut_port = g_strdup (uut);
+  self->procedure_cancellable = g_cancellable_new ();
+  gtk_widget_set_visible (GTK_WIDGET (self->run_button), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_button), FALSE);
+  gtk_toggle_button_set_active (self->pause_button, FALSE);
+  gtk_progress_bar_set_fraction (self->procedure_progress, 0);
+  gtk_progress_bar_set_text (self->procedure_progress, _("Connecting to the instruments…"));
+  gtk_revealer_set_reveal_child (self->procedure_bar, TRUE);
+
+  task = g_task_new (self, self->procedure_cancellable, on_instruments_open, g_object_ref (self));
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+  g_task_run_in_thread (task, open_instruments_thread);
+}
+
+static void
+on_pause_toggled (CbRecordPage *self)
+{
+  if (self->procedure == NULL)
+    return;
+  if (gtk_toggle_button_get_active (self->pause_button))
+    cb_procedure_pause (self->procedure);
+  else
+    cb_procedure_resume (self->procedure);
+}
+
+static void
+on_stop_clicked (CbRecordPage *self)
+{
+  if (self->procedure_cancellable != NULL)
+    g_cancellable_cancel (self->procedure_cancellable);
 }
 
 typedef struct
@@ -777,6 +1035,10 @@ cb_record_page_dispose (GObject *object)
   g_clear_pointer (&self->record, cb_record_free);
   g_clear_pointer (&self->cells, g_hash_table_unref);
   g_clear_pointer (&self->state, g_free);
+  if (self->procedure_cancellable != NULL)
+    g_cancellable_cancel (self->procedure_cancellable);
+  g_clear_object (&self->procedure_cancellable);
+  g_clear_object (&self->procedure);
 
   G_OBJECT_CLASS (cb_record_page_parent_class)->dispose (object);
 }
@@ -851,6 +1113,13 @@ cb_record_page_class_init (CbRecordPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, returned_label);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, return_button);
   gtk_widget_class_bind_template_callback (widget_class, on_return_clicked);
+  gtk_widget_class_bind_template_child (widget_class, CbRecordPage, run_button);
+  gtk_widget_class_bind_template_child (widget_class, CbRecordPage, procedure_bar);
+  gtk_widget_class_bind_template_child (widget_class, CbRecordPage, procedure_progress);
+  gtk_widget_class_bind_template_child (widget_class, CbRecordPage, pause_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_run_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_stop_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_clicked);
 }
 
@@ -889,6 +1158,12 @@ cb_record_page_show_task (CbRecordPage  *self,
   g_return_val_if_fail (CB_IS_RECORD_PAGE (self), FALSE);
   g_return_val_if_fail (self->session != NULL, FALSE);
 
+  if (self->procedure != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _("A procedure is measuring the open record: stop it before opening another"));
+      return FALSE;
+    }
   store = cb_session_get_store (self->session);
   task = cb_store_task_get (store, task_id, error);
   if (task == NULL)
@@ -927,7 +1202,8 @@ cb_record_page_show_task (CbRecordPage  *self,
     self->state = cb_store_get_field (store, "records", record_id, "state", NULL);
     self->editable = performer != NULL && g_ascii_strtoll (performer, NULL, 10) == cb_session_get_staff_id (self->session)
                      && g_strcmp0 (self->state, "approved") != 0;
-    update_actions (self, performer != NULL ? g_ascii_strtoll (performer, NULL, 10) : 0);
+    self->performer = performer != NULL ? g_ascii_strtoll (performer, NULL, 10) : 0;
+    update_actions (self, self->performer);
     if (g_strcmp0 (self->state, "returned") == 0 && reason != NULL)
       {
         /* TRANSLATORS: %s is why the checker or approver returned the record */

@@ -18,6 +18,7 @@ struct _CbSession
   char     *path;
   CbStaff  *staff;      /* NULL when logged out */
   gboolean  busy;       /* a login runs on the store */
+  GHashTable *ports;    /* role → port */
 };
 
 G_DEFINE_FINAL_TYPE (CbSession, cb_session, G_TYPE_OBJECT)
@@ -85,6 +86,7 @@ cb_session_finalize (GObject *object)
 
   g_clear_pointer (&self->staff, cb_staff_free);
   g_clear_pointer (&self->store, cb_store_close);
+  g_clear_pointer (&self->ports, g_hash_table_unref);
   g_free (self->path);
 
   G_OBJECT_CLASS (cb_session_parent_class)->finalize (object);
@@ -131,6 +133,7 @@ cb_session_class_init (CbSessionClass *klass)
 static void
 cb_session_init (CbSession *self)
 {
+  self->ports = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 CbSession *
@@ -268,4 +271,27 @@ cb_session_has_role (CbSession  *self,
 
   return self->staff != NULL && self->staff->roles != NULL
          && g_strv_contains ((const char * const *) self->staff->roles, role);
+}
+
+void
+cb_session_set_instrument_port (CbSession  *self,
+                                const char *role,
+                                const char *port)
+{
+  g_return_if_fail (CB_IS_SESSION (self));
+  g_return_if_fail (role != NULL);
+
+  if (port == NULL || *port == '\0')
+    g_hash_table_remove (self->ports, role);
+  else
+    g_hash_table_insert (self->ports, g_strdup (role), g_strdup (port));
+}
+
+const char *
+cb_session_get_instrument_port (CbSession  *self,
+                                const char *role)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), NULL);
+
+  return g_hash_table_lookup (self->ports, role);
 }

@@ -43,4 +43,12 @@ const char *cb_session_get_staff_name    (CbSession           *self);
 gboolean    cb_session_has_role          (CbSession           *self,
                                           const char          *role);
 
+/* Where the instrument of a procedure's role ("calibrator", "uut") answers:
+ * a device path, tcp:HOST[:PORT] or /dev/usbtmcN; NULL when not set. */
+void        cb_session_set_instrument_port (CbSession         *self,
+                                          const char          *role,
+                                          const char          *port);
+const char *cb_session_get_instrument_port (CbSession         *self,
+                                          const char          *role);
+
 G_END_DECLS

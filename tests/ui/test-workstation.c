@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "cb-login-page.h"
@@ -404,6 +405,97 @@ test_checker_signs (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The bench's instruments measure a point of a multimeter record: the
+ * simulated calibrator sources, the simulated multimeter reads it. */
+static void
+test_run_procedure (void)
+{
+  g_autoptr(CbSession) session = logged_in_as ("li.qiang");
+  CbStore *store = cb_session_get_store (session);
+  const char *argv[] = { CALBENCH_SIM, "--bench", "--seed", "11", NULL };
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autofree char *calibrator = NULL;
+  g_autofree char *multimeter = NULL;
+  GtkWidget *window = gtk_window_new ();
+  CbRecordPage *page = g_object_new (CB_TYPE_RECORD_PAGE, NULL);
+  GtkRevealer *bar = child (page, CB_TYPE_RECORD_PAGE, "procedure_bar");
+  GtkWidget *run = child (page, CB_TYPE_RECORD_PAGE, "run_button");
+  gint64 record = 0, task = 0;
+  sqlite3_stmt *stmt = NULL;
+  CbRecord *shown;
+  CbCell cell;
+
+  sim = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
+  calibrator = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  multimeter = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  cb_session_set_instrument_port (session, "calibrator", calibrator + strlen ("calibrator "));
+  cb_session_set_instrument_port (session, "uut", multimeter + strlen ("multimeter "));
+
+  /* li.qiang's multimeter record that is still being measured. */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (lab_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT r.id, r.task_id FROM records r"
+                                             " JOIN template_versions v ON v.id = r.template_version_id"
+                                             " JOIN staff s ON s.id = r.performer_id"
+                                             " WHERE v.document LIKE '%jjf1587%' AND s.login = 'li.qiang'"
+                                             " AND r.state = 'draft' ORDER BY r.id DESC LIMIT 1",
+                                     -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    record = sqlite3_column_int64 (stmt, 0);
+    task = sqlite3_column_int64 (stmt, 1);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  cb_record_page_set_session (page, session);
+  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_get_visible (run));
+
+  /* The 10 V point's readings are cleared, with a reason, to be measured. */
+  for (guint k = 1; k <= 10; k++)
+    {
+      g_autofree char *id = g_strdup_printf ("dcv/3/r/%u", k);
+      g_autoptr(CbRecord) loaded = cb_store_record_load (store, record, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (cb_store_record_enter (store, record, cb_session_get_staff_id (session), loaded, id, "", NULL,
+                                            "重新测量", &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (cb_record_page_show_task (page, task, &error));
+
+  g_signal_emit_by_name (run, "clicked");
+  g_assert_true (gtk_revealer_get_reveal_child (bar));
+  while (gtk_revealer_get_reveal_child (bar))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Measured: the cells hold the multimeter's readings of 10 V, stored
+   * with the instrument that gave them. */
+  shown = cb_store_record_load (store, record, &error);
+  g_assert_no_error (error);
+  g_assert_true (cb_record_get_cell (shown, "dcv/3/r/4", &cell, NULL));
+  g_assert_cmpint (cell.state, ==, CB_CELL_OK);
+  g_assert_cmpfloat_with_epsilon (cell.value, 10.0, 0.001);
+  cb_record_free (shown);
+  history = cb_store_reading_history (store, record, "dcv/3/r/4", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (history, history->len - 1))->source, ==, "instrument");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_output_stream_close (g_subprocess_get_stdin_pipe (sim), NULL, NULL);
+  g_subprocess_wait (sim, NULL, NULL);
+}
+
 static void
 test_screenshots_of_the_lab (void)
 {
@@ -466,6 +558,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/record-shows-computed-cells", test_record_shows_computed_cells);
   g_test_add_func ("/ui/workstation/edit-with-reason", test_edit_with_reason);
   g_test_add_func ("/ui/workstation/checker-signs", test_checker_signs);
+  g_test_add_func ("/ui/workstation/run-procedure", test_run_procedure);
   g_test_add_func ("/ui/workstation/screenshots", test_screenshots_of_the_lab);
 
   status = g_test_run ();
