@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cb-login-page.h"
+#include "cb-preferences-window.h"
 #include "cb-record-page.h"
 #include "cb-session.h"
 #include "cb-tasks-page.h"
@@ -496,6 +497,33 @@ test_run_procedure (void)
   g_subprocess_wait (sim, NULL, NULL);
 }
 
+/* Each preference row writes its key. */
+static void
+test_preferences (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.calbench.Calbench");
+  CbPreferencesWindow *window = cb_preferences_window_new (NULL, settings);
+  g_autofree char *server = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *language = NULL;
+
+  gtk_editable_set_text (GTK_EDITABLE (child (window, CB_TYPE_PREFERENCES_WINDOW, "server_row")),
+                         "https://lab.example:8443");
+  gtk_editable_set_text (GTK_EDITABLE (child (window, CB_TYPE_PREFERENCES_WINDOW, "calibrator_row")), "/dev/ttyUSB3");
+  adw_combo_row_set_selected (child (window, CB_TYPE_PREFERENCES_WINDOW, "language_row"), 2);
+  server = g_settings_get_string (settings, "server-url");
+  port = g_settings_get_string (settings, "calibrator-port");
+  language = g_settings_get_string (settings, "language");
+  g_assert_cmpstr (server, ==, "https://lab.example:8443");
+  g_assert_cmpstr (port, ==, "/dev/ttyUSB3");
+  g_assert_cmpstr (language, ==, "zh_CN");
+
+  /* And shows what the settings hold. */
+  g_settings_set_string (settings, "language", "en");
+  g_assert_cmpuint (adw_combo_row_get_selected (child (window, CB_TYPE_PREFERENCES_WINDOW, "language_row")), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_screenshots_of_the_lab (void)
 {
@@ -559,6 +587,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/edit-with-reason", test_edit_with_reason);
   g_test_add_func ("/ui/workstation/checker-signs", test_checker_signs);
   g_test_add_func ("/ui/workstation/run-procedure", test_run_procedure);
+  g_test_add_func ("/ui/workstation/preferences", test_preferences);
   g_test_add_func ("/ui/workstation/screenshots", test_screenshots_of_the_lab);
 
   status = g_test_run ();
