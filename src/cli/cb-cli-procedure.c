@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cb-cli-private.h"
+#include "store/cb-store-records.h"
 #include "instruments/cb-procedure.h"
 
 /*
@@ -127,11 +128,16 @@ procedure_run (int    argc,
   g_autofree char *uut_port = NULL;
   g_autofree char *block = NULL;
   g_autofree char *on_failure = NULL;
+  g_autofree char *db = NULL;
+  g_autoptr(CbStore) store = NULL;
+  gint64 record_id = 0;
   gboolean json = FALSE;
   int timeout = 2000;
   guint sigint, sigterm;
   Run run = { 0 };
   GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The lab database holding the record (with --record)"), "FILE" },
+    { "record", 0, 0, G_OPTION_ARG_INT64, &record_id, N_("The stored record to measure; its readings are stored as taken"), "ID" },
     { "template", 0, 0, G_OPTION_ARG_FILENAME, &template_path, N_("The record template"), "FILE" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_path, N_("Entered data and points (JSON; default: the template's)"), "FILE" },
     { "calibrator", 0, 0, G_OPTION_ARG_FILENAME, &calibrator_port, N_("Port of the calibrator (role “calibrator”)"), "PORT" },
@@ -147,8 +153,11 @@ procedure_run (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!cb_cli_parse_options (context, &argc, &argv, 0, NULL))
     return CB_CLI_EXIT_BAD_INPUT;
-  if (template_path == NULL || calibrator_port == NULL || uut_port == NULL)
-    return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("--template, --calibrator and --uut are required"));
+  if ((template_path == NULL) == (record_id == 0) || calibrator_port == NULL || uut_port == NULL)
+    return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT,
+                        _("--calibrator, --uut and either --template (with --data) or --db with --record are required"));
+  if (record_id != 0 && db == NULL)
+    return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("--record needs --db"));
   if (timeout <= 0)
     return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("--timeout: expected a positive number of milliseconds"));
   if (on_failure == NULL || g_str_equal (on_failure, "abort"))
@@ -158,10 +167,22 @@ procedure_run (int    argc,
   else
     return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("--on-failure: expected abort or skip, found “%s”"), on_failure);
 
-  tmpl = cb_template_new_from_file (template_path, &error);
-  if (tmpl == NULL)
+  if (record_id != 0)
+    {
+      /* A record of the lab: each value goes to its readings as taken. */
+      if (!g_file_test (db, G_FILE_TEST_IS_REGULAR))
+        return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("--db %s: no such database file"), db);
+      store = cb_store_open (db, &error);
+      if (store == NULL)
+        return cb_cli_fail_error (CB_CLI_EXIT_BAD_INPUT, error);
+      cb_store_set_actor (store, g_get_user_name (), g_get_host_name ());
+      record = cb_store_record_load (store, record_id, &error);
+      if (record == NULL)
+        return cb_cli_fail_error (CB_CLI_EXIT_BAD_INPUT, error);
+    }
+  else if ((tmpl = cb_template_new_from_file (template_path, &error)) == NULL)
     return cb_cli_fail_error (CB_CLI_EXIT_BAD_INPUT, error);
-  if (data_path != NULL)
+  else if (data_path != NULL)
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
 
@@ -187,6 +208,8 @@ procedure_run (int    argc,
   procedure = cb_procedure_new (record, block, instruments, &error);
   if (procedure == NULL)
     return cb_cli_fail_error (CB_CLI_EXIT_BAD_INPUT, error);
+  if (store != NULL)
+    cb_procedure_set_store (procedure, store, record_id);
 
   loop = g_main_loop_new (NULL, FALSE);
   cancellable = g_cancellable_new ();
@@ -223,5 +246,6 @@ cb_cli_procedure (int    argc,
     return procedure_run (argc - 1, argv + 1);
 
   return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT,
-                      _("procedure: expected a subcommand: run --template FILE --calibrator PORT --uut PORT"));
+                      _("procedure: expected a subcommand: run (--template FILE | --db FILE --record ID) "
+                        "--calibrator PORT --uut PORT"));
 }

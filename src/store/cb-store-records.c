@@ -646,6 +646,31 @@ load_record (CbStore   *store,
   if (!readings)
     return g_steal_pointer (&record);
 
+  /* A cell cleared since the save: all its readings voided. */
+  {
+    sqlite3_stmt *stmt = cb_store_query (store, "SELECT cell FROM readings WHERE record_id = ?"
+                                                " GROUP BY cell HAVING SUM (voided = 0) = 0", error);
+    int rc;
+
+    if (stmt == NULL)
+      return NULL;
+    sqlite3_bind_int64 (stmt, 1, record_id);
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        const char *cell = (const char *) sqlite3_column_text (stmt, 0);
+        CbCell current;
+
+        if (cb_record_get_cell (record, cell, &current, NULL) && current.text != NULL)
+          cb_record_set_value (record, cell, NULL, NULL);
+      }
+    sqlite3_finalize (stmt);
+    if (rc != SQLITE_DONE)
+      {
+        cb_store_set_sqlite_error (store, error, "readings");
+        return NULL;
+      }
+  }
+
   entered = cb_store_reading_list (store, record_id, error);
   if (entered == NULL)
     return NULL;

@@ -4,7 +4,12 @@
 
 #include <glib/gstdio.h>
 
+#include <sqlite3.h>
+
 #include "../cli/cli-runner.h"
+#include "store/cb-store-private.h"
+#include "store/cb-store-readings.h"
+#include "store/cb-store-records.h"
 
 /* End to end: calbench-sim as a program on a pty or TCP port, and
  * calbench-cli reading from the path or port it printed. */
@@ -252,6 +257,78 @@ test_bench (void)
     g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
                        json_object_get_object_member (dcv_point (root, p), "checks"), "spec"), "decision"),
                      ==, "pass");
+
+  /* A stored record: the readings go to the lab database as they are taken. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("calbench-bench-XXXXXX", NULL);
+    g_autofree char *db = g_build_filename (dir, "lab.db", NULL);
+    g_autofree char *record_text = NULL;
+    g_autoptr(GPtrArray) history = NULL;
+    CbStore *store;
+    CbRecord *record;
+    gint64 record_id, performer;
+    sqlite3_stmt *stmt = NULL;
+
+    run (&result, "demo", "init", "--db", db, NULL);
+    g_assert_cmpint (result.status, ==, 0);
+    store = cb_store_open (db, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (sqlite3_prepare_v2 (store->db, "SELECT r.id, r.performer_id FROM records r"
+                                                    " JOIN template_versions v ON v.id = r.template_version_id"
+                                                    " WHERE v.document LIKE '%jjf1587%' AND r.state = 'draft'"
+                                                    " ORDER BY r.id LIMIT 1", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    record_id = sqlite3_column_int64 (stmt, 0);
+    performer = sqlite3_column_int64 (stmt, 1);
+    sqlite3_finalize (stmt);
+    /* The 1 V point is to be measured again. */
+    record = cb_store_record_load (store, record_id, &error);
+    g_assert_no_error (error);
+    for (guint k = 1; k <= 10; k++)
+      {
+        g_autofree char *cell = g_strdup_printf ("dcv/2/r/%u", k);
+
+        g_assert_true (cb_store_record_enter (store, record_id, performer, record, cell, "", NULL, "重测", &error));
+        g_assert_no_error (error);
+      }
+    cb_record_free (record);
+    cb_store_close (store);
+
+    record_text = g_strdup_printf ("%lld", (long long) record_id);
+    run (&result, "procedure", "run", "--db", db, "--record", record_text, "--calibrator",
+         first + strlen ("calibrator "), "--uut", second + strlen ("multimeter "), "--block", "dcv", NULL);
+    g_assert_cmpint (result.status, ==, 0);
+    if (strstr (result.err, "dcv point 2 measured") == NULL)
+      g_error ("stderr: %s", result.err);
+
+    store = cb_store_open (db, &error);
+    g_assert_no_error (error);
+    history = cb_store_reading_history (store, record_id, "dcv/2/r/5", &error);
+    g_assert_no_error (error);
+    /* The demo's reading, voided to be measured again, then the new one. */
+    g_assert_cmpuint (history->len, ==, 2);
+    g_assert_true (((CbStoredReading *) g_ptr_array_index (history, 0))->voided);
+    g_assert_false (((CbStoredReading *) g_ptr_array_index (history, 1))->voided);
+    g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (history, history->len - 1))->source, ==, "instrument");
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (((CbStoredReading *) g_ptr_array_index (history, history->len - 1))->value, NULL),
+                                    1.0, 0.001);
+    cb_store_close (store);
+
+    run (&result, "procedure", "run", "--record", record_text, "--calibrator", "x", "--uut", "y", NULL);
+    g_assert_cmpint (result.status, ==, 2);
+    g_assert_nonnull (strstr (result.err, "--db"));
+    {
+      const char *suffixes[] = { "", "-wal", "-shm" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
+
+          g_unlink (path);
+        }
+      g_rmdir (dir);
+    }
+  }
 
   g_output_stream_close (g_subprocess_get_stdin_pipe (process), NULL, &error);
   g_assert_no_error (error);

@@ -543,6 +543,19 @@ test_enter_and_history (Fixture       *fixture,
   g_assert_true (cb_record_get_cell (again, "indication/6/up_after", &cell, NULL));
   g_assert_cmpstr (cell.text, ==, "1.60");
 
+  /* A value cleared with a reason stays cleared, even over the saved data. */
+  g_assert_true (cb_store_record_save (fixture->store, id, fixture->performer, again, "保存", &error));
+  g_assert_true (cb_store_record_enter (fixture->store, id, fixture->performer, again, "indication/6/up_after",
+                                        "", NULL, "传感器未稳定，重测", &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(CbRecord) cleared = cb_store_record_load (fixture->store, id, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (cb_record_get_cell (cleared, "indication/6/up_after", &cell, NULL));
+    g_assert_cmpint (cell.state, ==, CB_CELL_EMPTY);
+  }
+
   /* Saved, it recomputes to its stored results. */
   g_assert_true (cb_store_record_save (fixture->store, id, fixture->performer, again, "保存", &error));
   g_assert_no_error (error);

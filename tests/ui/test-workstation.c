@@ -490,6 +490,10 @@ test_run_procedure (void)
   cb_record_free (shown);
   history = cb_store_reading_history (store, record, "dcv/3/r/4", &error);
   g_assert_no_error (error);
+  /* The demo's reading, voided with the reason, then the measured one. */
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_true (((CbStoredReading *) g_ptr_array_index (history, 0))->voided);
+  g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (history, 0))->void_reason, ==, "重新测量");
   g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (history, history->len - 1))->source, ==, "instrument");
 
   gtk_window_destroy (GTK_WINDOW (window));
