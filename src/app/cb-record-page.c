@@ -46,6 +46,7 @@ struct _CbRecordPage
   char           *state;        /* the record's: draft, performed, checked, approved, returned */
   CbSignMeaning   sign_meaning; /* what the sign button signs */
   GHashTable     *cells;        /* cell id → its widget */
+  GPtrArray      *point_labels; /* a table's point numbers, marked when out of tolerance */
   gboolean        folded;
 };
 
@@ -178,6 +179,29 @@ refresh_cells (CbRecordPage *self)
 
       if (cb_record_get_cell (self->record, key, &cell, NULL))
         update_cell_widget (value, &cell);
+    }
+
+  /* Points out of tolerance: their number in red. */
+  for (guint i = 0; i < self->point_labels->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (self->point_labels, i);
+      guint block = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "cb-block"));
+      guint point = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "cb-point"));
+      gboolean decided = FALSE;
+      gboolean fails = !cb_record_point_passes (self->record, block, point, &decided);
+
+      if (fails)
+        {
+          gtk_widget_remove_css_class (label, "dim-label");
+          gtk_widget_add_css_class (label, "cb-point-fail");
+          gtk_widget_set_tooltip_text (label, _("Out of tolerance at this point"));
+        }
+      else
+        {
+          gtk_widget_remove_css_class (label, "cb-point-fail");
+          gtk_widget_add_css_class (label, "dim-label");
+          gtk_widget_set_tooltip_text (label, NULL);
+        }
     }
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->conclusion_label), "success");
@@ -941,6 +965,9 @@ create_block (CbRecordPage *self,
       GtkWidget *index = gtk_label_new (number);
 
       gtk_widget_add_css_class (index, "dim-label");
+      g_object_set_data (G_OBJECT (index), "cb-block", GUINT_TO_POINTER (block));
+      g_object_set_data (G_OBJECT (index), "cb-point", GUINT_TO_POINTER (p + 1));
+      g_ptr_array_add (self->point_labels, index);
       gtk_grid_attach (GTK_GRID (grid), index, 0, (int) p + 1, 1, 1);
       for (guint c = 0; c < columns->len; c++)
         {
@@ -965,6 +992,7 @@ show_record (CbRecordPage *self)
   clear_box (GTK_WIDGET (self->header_box));
   clear_box (GTK_WIDGET (self->blocks_box));
   g_hash_table_remove_all (self->cells);
+  g_ptr_array_set_size (self->point_labels, 0);
 
   adw_window_title_set_title (self->window_title, cb_template_get_title (tmpl));
   subtitle = g_strdup_printf ("%s %s", cb_template_get_method_code (tmpl), cb_template_get_method_name (tmpl));
@@ -1034,6 +1062,7 @@ cb_record_page_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->record, cb_record_free);
   g_clear_pointer (&self->cells, g_hash_table_unref);
+  g_clear_pointer (&self->point_labels, g_ptr_array_unref);
   g_clear_pointer (&self->state, g_free);
   if (self->procedure_cancellable != NULL)
     g_cancellable_cancel (self->procedure_cancellable);
@@ -1127,6 +1156,7 @@ static void
 cb_record_page_init (CbRecordPage *self)
 {
   self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->point_labels = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 

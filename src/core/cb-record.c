@@ -1493,6 +1493,35 @@ cb_record_get_check (CbRecord          *record,
   return FALSE;
 }
 
+gboolean
+cb_record_point_passes (CbRecord *record,
+                        guint     block,
+                        guint     point,
+                        gboolean *decided)
+{
+  BlockState *state;
+  Point *p;
+  gboolean passes = TRUE;
+  gboolean all = TRUE;
+
+  g_return_val_if_fail (block < record->blocks->len, FALSE);
+  state = g_ptr_array_index (record->blocks, block);
+  g_return_val_if_fail (point >= 1 && point <= state->points->len, FALSE);
+  p = g_ptr_array_index (state->points, point - 1);
+
+  for (guint c = 0; c < state->block->checks->len; c++)
+    {
+      if (!p->decided[c])
+        all = FALSE;
+      else if (p->decisions[c].decision == CB_DECISION_FAIL
+               || p->decisions[c].decision == CB_DECISION_CONDITIONAL_FAIL)
+        passes = FALSE;
+    }
+  if (decided != NULL)
+    *decided = all;
+  return passes;
+}
+
 CbConclusion
 cb_record_get_conclusion (CbRecord    *record,
                           const char **text)

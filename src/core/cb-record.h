@@ -121,6 +121,13 @@ gboolean      cb_record_get_check          (CbRecord          *record,
                                             const char        *check,
                                             CbDecisionResult  *result);
 
+/* Whether every check of a point (@point from 1) passes; FALSE when one fails
+ * (or conditionally fails).  @decided is FALSE while a check cannot be
+ * decided yet. */
+gboolean      cb_record_point_passes       (CbRecord          *record,
+                                            guint              block,
+                                            guint              point,
+                                            gboolean          *decided);
 CbConclusion  cb_record_get_conclusion     (CbRecord          *record,
                                             const char       **text);
 /* Environment out of its limits and the like, for the operator. */

@@ -70,6 +70,13 @@ test_pressure_gauge (void)
   /* 0.03 MPa at 1.28 MPa is beyond 0.0256: the gauge fails there. */
   record_test_set (record, "indication/5/up_after", "1.31");
   g_assert_cmpstr (record_test_decision (record, "indication", 5, "indication"), ==, "fail");
+  {
+    gboolean decided = FALSE;
+
+    g_assert_false (cb_record_point_passes (record, 0, 5, &decided));
+    g_assert_true (decided);
+    g_assert_true (cb_record_point_passes (record, 0, 4, &decided));
+  }
   g_assert_cmpstr (record_test_decision (record, "indication", 5, "tapping"), ==, "fail");
   g_assert_cmpint (cb_record_get_conclusion (record, &text), ==, CB_CONCLUSION_FAIL);
   g_assert_cmpstr (text, ==, "不合格");
