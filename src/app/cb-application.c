@@ -26,6 +26,7 @@ struct _CbApplication
   char           *demo_login;
   char           *calibrator_port;
   char           *multimeter_port;
+  char           *room;
   CbSession      *session;
   int             exit_status;
 };
@@ -41,6 +42,8 @@ static const GOptionEntry option_entries[] = {
     N_("The multifunction calibrator's port for this run (else the one in Preferences)"), N_("PORT") },
   { "multimeter", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("The multimeter's port for this run (else the one in Preferences)"), N_("PORT") },
+  { "room", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The room this bench stands in, for its environment (else the one in Preferences)"), N_("ROOM") },
   { "demo-login", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Log in as LOGIN of a demo lab (calbench-cli demo init) with the demo password"), N_("LOGIN") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -208,11 +211,12 @@ cb_application_handle_local_options (GApplication *application,
     if (g_variant_dict_lookup (options, "multimeter", "&s", &login))
       self->multimeter_port = g_strdup (login);
     login = NULL;
+    if (g_variant_dict_lookup (options, "room", "&s", &login))
+      self->room = g_strdup (login);
+    login = NULL;
     if (g_variant_dict_lookup (options, "demo-login", "&s", &login))
       {
         g_free (self->demo_login);
-  g_free (self->calibrator_port);
-  g_free (self->multimeter_port);
         self->demo_login = g_strdup (login);
       }
     if (self->database == NULL && g_getenv ("CALBENCH_DB") != NULL)
@@ -322,6 +326,11 @@ cb_application_activate (GApplication *application)
                                         self->calibrator_port != NULL ? self->calibrator_port : calibrator);
         cb_session_set_instrument_port (self->session, "uut",
                                         self->multimeter_port != NULL ? self->multimeter_port : multimeter);
+        {
+          g_autofree char *room = settings != NULL ? g_settings_get_string (settings, "room") : NULL;
+
+          cb_session_set_room (self->session, self->room != NULL ? self->room : room);
+        }
       }
       if (self->demo_login != NULL)
         {
@@ -346,6 +355,7 @@ cb_application_finalize (GObject *object)
   g_free (self->demo_login);
   g_free (self->calibrator_port);
   g_free (self->multimeter_port);
+  g_free (self->room);
 
   G_OBJECT_CLASS (cb_application_parent_class)->finalize (object);
 }

@@ -19,6 +19,7 @@ struct _CbSession
   CbStaff  *staff;      /* NULL when logged out */
   gboolean  busy;       /* a login runs on the store */
   GHashTable *ports;    /* role → port */
+  char       *room;
 };
 
 G_DEFINE_FINAL_TYPE (CbSession, cb_session, G_TYPE_OBJECT)
@@ -87,6 +88,7 @@ cb_session_finalize (GObject *object)
   g_clear_pointer (&self->staff, cb_staff_free);
   g_clear_pointer (&self->store, cb_store_close);
   g_clear_pointer (&self->ports, g_hash_table_unref);
+  g_free (self->room);
   g_free (self->path);
 
   G_OBJECT_CLASS (cb_session_parent_class)->finalize (object);
@@ -294,4 +296,22 @@ cb_session_get_instrument_port (CbSession  *self,
   g_return_val_if_fail (CB_IS_SESSION (self), NULL);
 
   return g_hash_table_lookup (self->ports, role);
+}
+
+void
+cb_session_set_room (CbSession  *self,
+                     const char *room)
+{
+  g_return_if_fail (CB_IS_SESSION (self));
+
+  g_free (self->room);
+  self->room = room != NULL && *room != '\0' ? g_strdup (room) : NULL;
+}
+
+const char *
+cb_session_get_room (CbSession *self)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), NULL);
+
+  return self->room;
 }

@@ -51,4 +51,9 @@ void        cb_session_set_instrument_port (CbSession         *self,
 const char *cb_session_get_instrument_port (CbSession         *self,
                                           const char          *role);
 
+/* The room this bench stands in, for its environment; NULL when not set. */
+void        cb_session_set_room          (CbSession           *self,
+                                          const char          *room);
+const char *cb_session_get_room          (CbSession           *self);
+
 G_END_DECLS
