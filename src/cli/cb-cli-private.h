@@ -27,6 +27,8 @@ int       cb_cli_audit         (int argc, char **argv);
 int       cb_cli_demo          (int argc, char **argv);
 int       cb_cli_template      (int argc, char **argv);
 int       cb_cli_record        (int argc, char **argv);
+int       cb_cli_certificate   (int argc, char **argv);
+int       cb_cli_keys          (int argc, char **argv);
 int       cb_cli_instruments   (int argc, char **argv);
 int       cb_cli_acquire       (int argc, char **argv);
 int       cb_cli_procedure     (int argc, char **argv);
