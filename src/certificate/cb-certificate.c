@@ -329,12 +329,44 @@ typedef struct
   int            target;   /* the page to draw; -1 every page (PDF), -2 none (counting) */
   guint          page;
   double         y;
+  PangoLayout   *layout;   /* one layout for every text: making one costs */
+  PangoFontDescription *fonts[2];
 } Flow;
 
 static gboolean
 drawing (Flow *flow)
 {
   return flow->target == -1 || flow->target == (int) flow->page;
+}
+
+/* Text at (@x, @y) in @width (0: as wide as it is); returns its height. */
+static PangoLayout *
+prepare (Flow       *flow,
+         double      width,
+         const char *string,
+         double      size,
+         gboolean    bold,
+         PangoAlignment align)
+{
+  PangoFontDescription *font = flow->fonts[bold ? 1 : 0];
+
+  if (flow->layout == NULL)
+    {
+      flow->layout = pango_cairo_create_layout (flow->cr);
+      for (guint i = 0; i < 2; i++)
+        {
+          flow->fonts[i] = pango_font_description_from_string (FONT);
+          pango_font_description_set_weight (flow->fonts[i], i == 1 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+        }
+      font = flow->fonts[bold ? 1 : 0];
+    }
+  pango_font_description_set_size (font, (int) (size * PANGO_SCALE));
+  pango_layout_set_font_description (flow->layout, font);
+  pango_layout_set_width (flow->layout, width > 0 ? (int) (width * PANGO_SCALE) : -1);
+  pango_layout_set_wrap (flow->layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (flow->layout, align);
+  pango_layout_set_text (flow->layout, string, -1);
+  return flow->layout;
 }
 
 /* Text at (@x, @y) in @width (0: as wide as it is); returns its height. */
@@ -349,27 +381,16 @@ text (Flow        *flow,
       PangoAlignment align,
       gboolean     draw)
 {
-  PangoLayout *layout = pango_cairo_create_layout (flow->cr);
-  g_autoptr(PangoFontDescription) font = pango_font_description_from_string (FONT);
+  PangoLayout *layout = prepare (flow, width, string, size, bold, align);
   int w, h;
 
-  pango_font_description_set_size (font, (int) (size * PANGO_SCALE));
-  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_layout_set_font_description (layout, font);
-  if (width > 0)
-    {
-      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-    }
-  pango_layout_set_alignment (layout, align);
-  pango_layout_set_text (layout, string, -1);
   pango_layout_get_size (layout, &w, &h);
   if (draw && drawing (flow))
     {
       cairo_move_to (flow->cr, x, y);
+      pango_cairo_update_layout (flow->cr, layout);
       pango_cairo_show_layout (flow->cr, layout);
     }
-  g_object_unref (layout);
   return (double) h / PANGO_SCALE;
 }
 
@@ -379,16 +400,10 @@ text_width (Flow       *flow,
             double      size,
             gboolean    bold)
 {
-  PangoLayout *layout = pango_cairo_create_layout (flow->cr);
-  g_autoptr(PangoFontDescription) font = pango_font_description_from_string (FONT);
+  PangoLayout *layout = prepare (flow, 0, string, size, bold, PANGO_ALIGN_LEFT);
   int w, h;
 
-  pango_font_description_set_size (font, (int) (size * PANGO_SCALE));
-  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, string, -1);
   pango_layout_get_size (layout, &w, &h);
-  g_object_unref (layout);
   return (double) w / PANGO_SCALE;
 }
 
@@ -872,12 +887,15 @@ run_flow (CbCertificate *self,
           cairo_t       *cr,
           int            target)
 {
-  Flow flow = { self, cr, target, 0, TOP };
+  Flow flow = { self, cr, target, 0, TOP, NULL, { NULL, NULL } };
 
   draw_page_frame (&flow);
   cover (&flow);
   new_page (&flow);
   body (&flow);
+  g_clear_object (&flow.layout);
+  for (guint i = 0; i < 2; i++)
+    g_clear_pointer (&flow.fonts[i], pango_font_description_free);
   return flow.page + 1;
 }
 
