@@ -8,6 +8,7 @@
 
 #include "cb-record-page.h"
 #include "core/cb-record.h"
+#include "cb-certificate-window.h"
 #include "instruments/cb-procedure.h"
 #include "instruments/cb-transport.h"
 #include "store/cb-store-readings.h"
@@ -29,6 +30,7 @@ struct _CbRecordPage
   GtkButton      *sign_button;
   GtkButton      *return_button;
   GtkButton      *run_button;
+  GtkButton      *certificate_button;
   GtkRevealer    *procedure_bar;
   GtkProgressBar *procedure_progress;
   GtkToggleButton *pause_button;
@@ -464,6 +466,8 @@ update_actions (CbRecordPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->return_button),
                           can_sign && self->sign_meaning != CB_SIGN_PERFORMED);
 
+  gtk_widget_set_visible (GTK_WIDGET (self->certificate_button), g_strcmp0 (self->state, "approved") == 0);
+
   /* Instruments fill the points of a block that says how. */
   {
     CbTemplate *tmpl = cb_record_get_template (self->record);
@@ -523,6 +527,53 @@ on_return_clicked (CbRecordPage *self)
 /* ------------------------------------------------------------------ */
 /* The procedure: the bench's instruments fill the record              */
 /* ------------------------------------------------------------------ */
+
+/* The issued certificate of an approved record, or a draft of it. */
+static void
+on_certificate_clicked (CbRecordPage *self)
+{
+  CbStore *store = cb_session_get_store (self->session);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbLab) lab = cb_lab_new_default ();
+  g_autoptr(CbCertificateFacts) facts = cb_store_certificate_facts (store, self->record_id, &error);
+  g_autoptr(CbStoredCertificate) issued = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  CbCertificate *certificate = NULL;
+  CbCertificateWindow *window;
+  gint64 id;
+
+  if (facts == NULL)
+    goto failed;
+  id = cb_store_certificate_find_for_record (store, self->record_id, &error);
+  if (id != 0)
+    {
+      issued = cb_store_certificate_get (store, id, &error);
+      if (issued == NULL)
+        goto failed;
+      /* A certificate kept without its file (an imported one) is drawn again. */
+      pdf = cb_store_certificate_get_pdf (store, id, NULL);
+    }
+  certificate = cb_certificate_new (lab, self->record, facts, issued != NULL ? issued->number : _("DRAFT"),
+                                    issued != NULL ? issued->kind : "original", NULL,
+                                    issued != NULL && issued->issued_at != NULL ? issued->issued_at : today, &error);
+  if (certificate == NULL)
+    goto failed;
+  if (pdf == NULL && (pdf = cb_certificate_to_pdf (certificate, &error)) == NULL)
+    {
+      cb_certificate_free (certificate);
+      goto failed;
+    }
+  window = cb_certificate_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), certificate, pdf, &error);
+  if (window == NULL)
+    goto failed;
+  gtk_window_present (GTK_WINDOW (window));
+  return;
+
+failed:
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error != NULL ? error->message : _("No certificate")));
+}
 
 typedef struct
 {
@@ -1143,6 +1194,8 @@ cb_record_page_class_init (CbRecordPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, return_button);
   gtk_widget_class_bind_template_callback (widget_class, on_return_clicked);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, run_button);
+  gtk_widget_class_bind_template_child (widget_class, CbRecordPage, certificate_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_certificate_clicked);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, procedure_bar);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, procedure_progress);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, pause_button);

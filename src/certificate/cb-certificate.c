@@ -49,7 +49,7 @@ typedef struct
 
 struct _CbCertificate
 {
-  const CbLab        *lab;
+  CbLab              *lab;           /* a copy: the certificate outlives its caller's */
   CbTemplateKind      kind;
   gboolean            notice;        /* a verification that failed: 检定结果通知书 */
   char               *number;
@@ -179,6 +179,23 @@ cb_lab_free (CbLab *lab)
   for (guint i = 0; i < G_N_ELEMENTS (lab->prefix); i++)
     g_free (lab->prefix[i]);
   g_free (lab);
+}
+
+static CbLab *
+lab_copy (const CbLab *lab)
+{
+  CbLab *copy = g_new0 (CbLab, 1);
+
+  copy->name = g_strdup (lab->name);
+  copy->name_en = g_strdup (lab->name_en);
+  copy->address = g_strdup (lab->address);
+  copy->address_en = g_strdup (lab->address_en);
+  copy->phone = g_strdup (lab->phone);
+  copy->authorisation = g_strdup (lab->authorisation);
+  copy->verify_url = g_strdup (lab->verify_url);
+  for (guint i = 0; i < G_N_ELEMENTS (lab->prefix); i++)
+    copy->prefix[i] = g_strdup (lab->prefix[i]);
+  return copy;
 }
 
 const char *
@@ -940,7 +957,7 @@ cb_certificate_new (const CbLab               *lab,
   section = json_object_get_object_member (json_node_get_object (document), "certificate");
 
   self = g_new0 (CbCertificate, 1);
-  self->lab = lab;
+  self->lab = lab_copy (lab);
   self->kind = cb_template_get_kind (tmpl);
   self->number = g_strdup (number);
   self->certificate_kind = g_strdup (kind != NULL ? kind : "original");
@@ -1033,6 +1050,7 @@ cb_certificate_free (CbCertificate *self)
 {
   if (self == NULL)
     return;
+  cb_lab_free (self->lab);
   g_free (self->number);
   g_free (self->certificate_kind);
   g_free (self->replaced_number);

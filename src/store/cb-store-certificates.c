@@ -339,3 +339,17 @@ cb_store_certificate_withdraw (CbStore     *store,
     return FALSE;
   return cb_store_update (store, "certificates", certificate_id, "status", "withdrawn", reason, error);
 }
+
+gint64
+cb_store_certificate_find_for_record (CbStore  *store,
+                                      gint64    record_id,
+                                      GError  **error)
+{
+  sqlite3_stmt *stmt = cb_store_query (store, "SELECT id FROM certificates WHERE record_id = ? AND status = 'issued'"
+                                              " AND voided = 0 ORDER BY id DESC LIMIT 1", error);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, record_id);
+  return cb_store_read_int (store, stmt, 0, error);
+}

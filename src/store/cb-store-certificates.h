@@ -91,6 +91,10 @@ CbStoredCertificate  *cb_store_certificate_get           (CbStore              *
 gint64                cb_store_certificate_find_by_sha256 (CbStore             *store,
                                                           const char           *sha256,
                                                           GError              **error);
+/* The record's newest issued certificate, 0 when it has none. */
+gint64                cb_store_certificate_find_for_record (CbStore            *store,
+                                                          gint64                record_id,
+                                                          GError              **error);
 GBytes               *cb_store_certificate_get_pdf       (CbStore              *store,
                                                           gint64                certificate_id,
                                                           GError              **error);

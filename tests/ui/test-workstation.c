@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "cb-certificate-window.h"
 #include "cb-login-page.h"
 #include "cb-preferences-window.h"
 #include "cb-record-page.h"
@@ -501,6 +502,50 @@ test_run_procedure (void)
   g_subprocess_wait (sim, NULL, NULL);
 }
 
+/* An approved record's certificate, drawn by Poppler from its PDF. */
+static void
+test_certificate_preview (void)
+{
+  g_autoptr(CbSession) session = logged_in_as ("wu.hong");
+  GtkWidget *window = gtk_window_new ();
+  CbRecordPage *page = g_object_new (CB_TYPE_RECORD_PAGE, NULL);
+  GtkWidget *button = child (page, CB_TYPE_RECORD_PAGE, "certificate_button");
+  g_autoptr(GError) error = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  CbCertificateWindow *preview = NULL;
+  gint64 task = 0;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (lab_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT r.task_id FROM records r JOIN template_versions v"
+                                           " ON v.id = r.template_version_id WHERE r.state = 'approved'"
+                                           " AND v.document LIKE '%jjg52-2013%' ORDER BY r.id LIMIT 1",
+                                   -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  task = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  cb_record_page_set_session (page, session);
+  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (CB_IS_CERTIFICATE_WINDOW (item))
+        preview = CB_CERTIFICATE_WINDOW (item);
+    }
+  g_assert_nonnull (preview);
+  g_assert_cmpuint (cb_certificate_window_get_n_pages (preview), >=, 2);
+  gtk_window_destroy (GTK_WINDOW (preview));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Each preference row writes its key. */
 static void
 test_preferences (void)
@@ -593,6 +638,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/checker-signs", test_checker_signs);
   g_test_add_func ("/ui/workstation/run-procedure", test_run_procedure);
   g_test_add_func ("/ui/workstation/preferences", test_preferences);
+  g_test_add_func ("/ui/workstation/certificate-preview", test_certificate_preview);
   g_test_add_func ("/ui/workstation/screenshots", test_screenshots_of_the_lab);
 
   status = g_test_run ();
