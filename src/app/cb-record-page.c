@@ -9,6 +9,7 @@
 #include "cb-record-page.h"
 #include "core/cb-record.h"
 #include "cb-certificate-window.h"
+#include "instruments/cb-instrument.h"
 #include "instruments/cb-procedure.h"
 #include "instruments/cb-transport.h"
 #include "store/cb-store-readings.h"
@@ -30,6 +31,8 @@ struct _CbRecordPage
   GtkButton      *sign_button;
   GtkButton      *return_button;
   GtkButton      *run_button;
+  GtkButton      *acquire_button;
+  char           *current_cell;  /* the reading the cursor was last in */
   GtkButton      *certificate_button;
   GtkRevealer    *procedure_bar;
   GtkProgressBar *procedure_progress;
@@ -124,6 +127,8 @@ static void on_entry_activate     (CbRecordPage *self,
                                    GtkEntry     *entry);
 static void on_entry_focus_leave  (GtkEventControllerFocus *controller,
                                    CbRecordPage            *self);
+static void on_entry_focus_enter  (GtkEventControllerFocus *controller,
+                                   CbRecordPage            *self);
 static void on_entry_icon_press   (CbRecordPage         *self,
                                    GtkEntryIconPosition  position,
                                    GtkEntry             *entry);
@@ -150,6 +155,7 @@ create_cell_widget (CbRecordPage *self,
       g_signal_connect_swapped (widget, "activate", G_CALLBACK (on_entry_activate), self);
       g_signal_connect_swapped (widget, "icon-press", G_CALLBACK (on_entry_icon_press), self);
       g_signal_connect (focus, "leave", G_CALLBACK (on_entry_focus_leave), self);
+      g_signal_connect (focus, "enter", G_CALLBACK (on_entry_focus_enter), self);
       gtk_widget_add_controller (widget, focus);
       gtk_widget_add_css_class (widget, "cb-cell-entry");
     }
@@ -369,6 +375,16 @@ on_entry_activate (CbRecordPage *self,
 }
 
 static void
+on_entry_focus_enter (GtkEventControllerFocus *controller,
+                      CbRecordPage            *self)
+{
+  GtkWidget *entry = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+
+  g_free (self->current_cell);
+  self->current_cell = g_strdup (g_object_get_data (G_OBJECT (entry), "cb-cell"));
+}
+
+static void
 on_entry_focus_leave (GtkEventControllerFocus *controller,
                       CbRecordPage            *self)
 {
@@ -476,6 +492,8 @@ update_actions (CbRecordPage *self,
     for (guint b = 0; b < cb_template_get_n_blocks (tmpl); b++)
       procedure |= cb_template_get_block_procedure (tmpl, b) != NULL;
     gtk_widget_set_visible (GTK_WIDGET (self->run_button), self->editable && procedure && self->procedure == NULL);
+    gtk_widget_set_visible (GTK_WIDGET (self->acquire_button), self->editable && procedure
+                            && cb_session_get_instrument_port (self->session, "uut") != NULL);
   }
 }
 
@@ -527,6 +545,150 @@ on_return_clicked (CbRecordPage *self)
 /* ------------------------------------------------------------------ */
 /* The procedure: the bench's instruments fill the record              */
 /* ------------------------------------------------------------------ */
+
+
+/* Acquire: one reading of the multimeter into the reading under the cursor,
+ * set up as the cell's block says (quantity, the point's range). */
+typedef struct
+{
+  char              *port;
+  CbMeasureSettings  settings;
+  char              *cell;
+  CbReading         *reading;
+  char              *identity;
+  double             scale;
+} AcquireData;
+
+static void
+acquire_data_free (AcquireData *data)
+{
+  g_free (data->port);
+  g_free (data->cell);
+  g_clear_pointer (&data->reading, cb_reading_free);
+  g_free (data->identity);
+  g_free (data);
+}
+
+static void
+acquire_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  AcquireData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbInstrument) instrument = NULL;
+  CbTransport *transport = cb_transport_open (data->port, NULL, cancellable, &error);
+
+  if (transport == NULL
+      || (instrument = cb_instrument_open (transport, cb_driver_find ("dmm"), cancellable, &error)) == NULL
+      || !cb_instrument_configure (instrument, &data->settings, cancellable, &error)
+      || (data->reading = cb_instrument_measure (instrument, cancellable, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data->identity = g_strdup (cb_instrument_get_identity (instrument));
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_acquired (GObject      *source_object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CbRecordPage *self = CB_RECORD_PAGE (source_object);
+  AcquireData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  CbReadingSource source = { 0 };
+  GtkWidget *entry;
+  CbCell cell;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->acquire_button), TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  if (self->record == NULL || data->reading->overload)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("The multimeter reads an overload")));
+      return;
+    }
+  source.instrument = data->identity;
+  source.raw_reply = data->reading->raw;
+  text = cb_procedure_reading_text (data->reading, data->scale);
+  if (!cb_store_record_enter (cb_session_get_store (self->session), self->record_id,
+                              cb_session_get_staff_id (self->session), self->record, data->cell, text,
+                              &source,
+                              cb_record_get_cell (self->record, data->cell, &cell, NULL) && cell.text != NULL
+                              ? _("acquired again from the instrument") : NULL,
+                              &error))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  entry = g_hash_table_lookup (self->cells, data->cell);
+  if (entry != NULL && GTK_IS_ENTRY (entry))
+    gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  refresh_cells (self);
+}
+
+static void
+on_acquire_clicked (CbRecordPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *role = NULL;
+  AcquireData *data;
+  CbMeasureSettings settings;
+  const char *port;
+  double scale;
+
+  if (self->current_cell == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Put the cursor in a reading the multimeter measures first")));
+      return;
+    }
+  if (!cb_procedure_plan_reading (self->record, self->current_cell, &role, &settings, &scale, &error))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  port = cb_session_get_instrument_port (self->session, role);
+  if (port == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("No port is set for the “%s” instrument in the preferences"), role);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      return;
+    }
+  data = g_new0 (AcquireData, 1);
+  data->port = g_strdup (port);
+  data->cell = g_strdup (self->current_cell);
+  data->settings = settings;
+  data->scale = scale;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->acquire_button), FALSE);
+  task = g_task_new (self, NULL, on_acquired, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) acquire_data_free);
+  g_task_run_in_thread (task, acquire_thread);
+}
+
+static gboolean
+acquire_shortcut (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  CbRecordPage *self = CB_RECORD_PAGE (widget);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->acquire_button))
+      || !gtk_widget_get_sensitive (GTK_WIDGET (self->acquire_button)))
+    return FALSE;
+  on_acquire_clicked (self);
+  return TRUE;
+}
 
 /* The issued certificate of an approved record, or a draft of it. */
 static void
@@ -1115,6 +1277,7 @@ cb_record_page_dispose (GObject *object)
   g_clear_pointer (&self->cells, g_hash_table_unref);
   g_clear_pointer (&self->point_labels, g_ptr_array_unref);
   g_clear_pointer (&self->state, g_free);
+  g_clear_pointer (&self->current_cell, g_free);
   if (self->procedure_cancellable != NULL)
     g_cancellable_cancel (self->procedure_cancellable);
   g_clear_object (&self->procedure_cancellable);
@@ -1194,6 +1357,9 @@ cb_record_page_class_init (CbRecordPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, return_button);
   gtk_widget_class_bind_template_callback (widget_class, on_return_clicked);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, run_button);
+  gtk_widget_class_bind_template_child (widget_class, CbRecordPage, acquire_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_acquire_clicked);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, acquire_shortcut, NULL);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, certificate_button);
   gtk_widget_class_bind_template_callback (widget_class, on_certificate_clicked);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, procedure_bar);

@@ -341,6 +341,63 @@ plan_block (CbProcedure  *self,
   return TRUE;
 }
 
+gboolean
+cb_procedure_plan_reading (CbRecord           *record,
+                           const char         *cell,
+                           char              **role,
+                           CbMeasureSettings  *settings,
+                           double             *scale,
+                           GError            **error)
+{
+  CbTemplate *tmpl;
+  g_auto(GStrv) parts = NULL;
+  JsonObject *procedure;
+  JsonArray *acquire;
+  guint64 point;
+  int block;
+
+  g_return_val_if_fail (record != NULL, FALSE);
+  g_return_val_if_fail (cell != NULL, FALSE);
+
+  tmpl = cb_record_get_template (record);
+  parts = g_strsplit (cell, "/", 0);
+  block = g_strv_length (parts) >= 3 ? cb_template_find_block (tmpl, parts[0]) : -1;
+  if (block < 0 || !g_ascii_string_to_unsigned (parts[1], 10, 1, G_MAXUINT, &point, NULL))
+    {
+      g_set_error (error, CB_PROCEDURE_ERROR, CB_PROCEDURE_ERROR_INVALID,
+                   _("“%s” is not a reading of the record (block/point/reading expected)"), cell);
+      return FALSE;
+    }
+  procedure = cb_template_get_block_procedure (tmpl, (guint) block);
+  acquire = procedure != NULL && json_object_has_member (procedure, "acquire")
+            ? json_object_get_array_member (procedure, "acquire") : NULL;
+  for (guint i = 0; acquire != NULL && i < json_array_get_length (acquire); i++)
+    {
+      JsonObject *object = json_array_get_object_element (acquire, i);
+      double range;
+
+      if (g_strcmp0 (json_object_get_string_member (object, "reading"), parts[2]) != 0)
+        continue;
+      memset (settings, 0, sizeof *settings);
+      if (!parse_quantity (json_object_get_string_member (object, "quantity"), &settings->quantity))
+        {
+          g_set_error (error, CB_PROCEDURE_ERROR, CB_PROCEDURE_ERROR_INVALID,
+                       _("block “%s”: the quantity “%s” is not one an instrument measures"),
+                       parts[0], json_object_get_string_member (object, "quantity"));
+          return FALSE;
+        }
+      if (!point_value (record, parts[0], (guint) point, object, "range", &range, error))
+        return FALSE;
+      *scale = member_double (object, "scale", 1);
+      settings->range = fabs (range * *scale);
+      *role = g_strdup (json_object_get_string_member (object, "role"));
+      return TRUE;
+    }
+  g_set_error (error, CB_PROCEDURE_ERROR, CB_PROCEDURE_ERROR_INVALID,
+               _("“%s” is typed, no instrument of the procedure measures it"), cell);
+  return FALSE;
+}
+
 static char *
 cell_id (const Step    *step,
          const Acquire *acquire,
@@ -409,9 +466,9 @@ count_digits (const char *text)
 
 /* The reading in the record's unit: the instrument's digits when the scale
  * is 1, else as many significant digits as it gave. */
-static char *
-reading_text (const CbReading *reading,
-              double           scale)
+char *
+cb_procedure_reading_text (const CbReading *reading,
+                           double           scale)
 {
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
   g_autofree char *format = NULL;
@@ -834,7 +891,7 @@ run_step (CbProcedure   *self,
             return STEP_FAILED;
           t = g_new0 (Taken, 1);
           t->cell = cell_id (step, acquire, r);
-          t->text = reading_text (reading, acquire->scale);
+          t->text = cb_procedure_reading_text (reading, acquire->scale);
           t->acquire = acquire;
           t->reading = reading;
           g_ptr_array_add (taken, t);

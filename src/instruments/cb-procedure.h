@@ -132,4 +132,17 @@ void                cb_procedure_skip_point      (CbProcedure        *self);
 void                cb_procedure_resolve         (CbProcedure        *self,
                                                   CbProcedureAction   action);
 
+/* How a single reading of @cell ("dcv/3/r" or "dcv/3/r/2") is acquired, as
+ * its block's procedure says: the instrument's role, its settings for that
+ * point, and the scale from the instrument's unit to the record's. */
+gboolean            cb_procedure_plan_reading    (CbRecord           *record,
+                                                  const char         *cell,
+                                                  char              **role,
+                                                  CbMeasureSettings  *settings,
+                                                  double             *scale,
+                                                  GError            **error);
+/* @reading in the record's unit, with the instrument's digits. */
+char               *cb_procedure_reading_text    (const CbReading    *reading,
+                                                  double              scale);
+
 G_END_DECLS

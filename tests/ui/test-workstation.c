@@ -10,6 +10,8 @@
 #include "cb-record-page.h"
 #include "cb-session.h"
 #include "cb-tasks-page.h"
+#include "instruments/cb-instrument.h"
+#include "instruments/cb-transport.h"
 #include "store/cb-store-demo.h"
 #include "store/cb-store-readings.h"
 #include "store/cb-store-records.h"
@@ -496,6 +498,45 @@ test_run_procedure (void)
   g_assert_true (((CbStoredReading *) g_ptr_array_index (history, 0))->voided);
   g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (history, 0))->void_reason, ==, "重新测量");
   g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (history, history->len - 1))->source, ==, "instrument");
+  g_clear_pointer (&history, g_ptr_array_unref);
+
+  /* Acquire reads the multimeter once into the reading under the cursor;
+   * replacing a measured value says why on its own. */
+  {
+    GtkWidget *acquire = child (page, CB_TYPE_RECORD_PAGE, "acquire_button");
+    GtkWidget *entry = find_entry (GTK_WIDGET (page), "dcv/3/r/5");
+    const CbStoredReading *last;
+    CbSourceSettings ten_volts = { CB_QUANTITY_DC_VOLTAGE, 10.0, 0 };
+    CbTransport *transport = cb_transport_open (calibrator + strlen ("calibrator "), NULL, NULL, &error);
+    g_autoptr(CbInstrument) source = NULL;
+
+    /* The metrologist sets the calibrator to 10 V by hand. */
+    g_assert_no_error (error);
+    source = cb_instrument_open (transport, cb_driver_find ("calibrator"), NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (cb_instrument_source (source, &ten_volts, NULL, &error));
+    g_assert_no_error (error);
+
+    g_assert_true (gtk_widget_get_visible (acquire));
+    gtk_window_present (GTK_WINDOW (window));
+    gtk_widget_grab_focus (entry);
+    g_signal_emit_by_name (acquire, "clicked");
+    g_assert_false (gtk_widget_get_sensitive (acquire));
+    while (!gtk_widget_get_sensitive (acquire))
+      g_main_context_iteration (NULL, TRUE);
+
+    history = cb_store_reading_history (store, record, "dcv/3/r/5", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (history->len, ==, 3);
+    g_assert_true (((CbStoredReading *) g_ptr_array_index (history, 1))->voided);
+    g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (history, 1))->void_reason, ==,
+                     "acquired again from the instrument");
+    last = g_ptr_array_index (history, 2);
+    g_assert_cmpstr (last->source, ==, "instrument");
+    g_assert_false (last->voided);
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (last->value, NULL), 10.0, 0.001);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, last->value);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_output_stream_close (g_subprocess_get_stdin_pipe (sim), NULL, NULL);
