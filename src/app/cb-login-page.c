@@ -16,9 +16,11 @@ struct _CbLoginPage
   AdwEntryRow   *password_row;
   GtkLabel      *error_label;
   GtkButton     *login_button;
+  GtkButton     *switch_button;
   GtkSpinner    *spinner;
 
   CbSession     *session;
+  char          *locked_by;   /* the login of who locked the workstation */
   GCancellable  *cancellable;
 };
 
@@ -98,6 +100,14 @@ on_login_clicked (CbLoginPage *self)
 }
 
 static void
+on_switch_clicked (CbLoginPage *self)
+{
+  cb_login_page_set_locked (self, NULL, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->login_row), "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->login_row));
+}
+
+static void
 on_login_activated (CbLoginPage *self)
 {
   gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
@@ -123,6 +133,7 @@ cb_login_page_dispose (GObject *object)
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->locked_by, g_free);
 
   G_OBJECT_CLASS (cb_login_page_parent_class)->dispose (object);
 }
@@ -142,7 +153,9 @@ cb_login_page_class_init (CbLoginPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbLoginPage, password_row);
   gtk_widget_class_bind_template_child (widget_class, CbLoginPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, CbLoginPage, login_button);
+  gtk_widget_class_bind_template_child (widget_class, CbLoginPage, switch_button);
   gtk_widget_class_bind_template_child (widget_class, CbLoginPage, spinner);
+  gtk_widget_class_bind_template_callback (widget_class, on_switch_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_login_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_login_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_password_activated);
@@ -183,5 +196,36 @@ cb_login_page_reset (CbLoginPage *self)
 
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   show_error (self, NULL);
-  gtk_widget_grab_focus (GTK_WIDGET (self->login_row));
+  gtk_widget_grab_focus (self->locked_by != NULL ? GTK_WIDGET (self->password_row) : GTK_WIDGET (self->login_row));
+}
+
+void
+cb_login_page_set_locked (CbLoginPage *self,
+                          const char  *login,
+                          const char  *name)
+{
+  g_return_if_fail (CB_IS_LOGIN_PAGE (self));
+
+  g_free (self->locked_by);
+  self->locked_by = g_strdup (login);
+  gtk_widget_set_visible (GTK_WIDGET (self->switch_button), login != NULL);
+  if (login != NULL)
+    {
+      /* TRANSLATORS: %s is the name of who locked the workstation */
+      g_autofree char *title = g_strdup_printf (_("Locked by %s"), name != NULL ? name : login);
+
+      adw_status_page_set_title (self->status, title);
+      gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
+    }
+  else
+    adw_status_page_set_title (self->status, _("Log In"));
+  cb_login_page_reset (self);
+}
+
+const char *
+cb_login_page_get_locked (CbLoginPage *self)
+{
+  g_return_val_if_fail (CB_IS_LOGIN_PAGE (self), NULL);
+
+  return self->locked_by;
 }

@@ -21,5 +21,11 @@ void        cb_login_page_set_session (CbLoginPage *self,
                                        CbSession   *session);
 /* Clears the password and puts the focus where typing starts. */
 void        cb_login_page_reset       (CbLoginPage *self);
+/* Locked by @login (@name shown): the user is filled in and the password
+ * asked; "Switch User" empties it.  NULL: an ordinary login. */
+void        cb_login_page_set_locked  (CbLoginPage *self,
+                                       const char  *login,
+                                       const char  *name);
+const char *cb_login_page_get_locked  (CbLoginPage *self);
 
 G_END_DECLS

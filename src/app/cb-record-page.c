@@ -12,6 +12,7 @@
 #include "instruments/cb-instrument.h"
 #include "instruments/cb-procedure.h"
 #include "instruments/cb-transport.h"
+#include "store/cb-store-environment.h"
 #include "store/cb-store-readings.h"
 #include "store/cb-store-records.h"
 #include "store/cb-store-tasks.h"
@@ -32,6 +33,7 @@ struct _CbRecordPage
   GtkButton      *return_button;
   GtkButton      *run_button;
   GtkButton      *acquire_button;
+  GtkLabel       *warnings_label;  /* the environment out of its limits */
   char           *current_cell;  /* the reading the cursor was last in */
   GtkButton      *certificate_button;
   GtkRevealer    *procedure_bar;
@@ -210,6 +212,15 @@ refresh_cells (CbRecordPage *self)
           gtk_widget_add_css_class (label, "dim-label");
           gtk_widget_set_tooltip_text (label, NULL);
         }
+    }
+
+  if (self->warnings_label != NULL)
+    {
+      const char * const *warnings = cb_record_get_warnings (self->record);
+      g_autofree char *text = warnings != NULL ? g_strjoinv ("\n", (char **) warnings) : NULL;
+
+      gtk_label_set_text (self->warnings_label, text != NULL ? text : "");
+      gtk_widget_set_visible (GTK_WIDGET (self->warnings_label), text != NULL && *text != '\0');
     }
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->conclusion_label), "success");
@@ -1194,6 +1205,70 @@ create_block (CbRecordPage *self,
   return box;
 }
 
+/* The method's limits of a condition: "18 … 22 °C", "≤ 85 %RH". */
+static char *
+format_limits (const char *min,
+               const char *max,
+               const char *unit)
+{
+  if (min != NULL && max != NULL)
+    return g_strdup_printf ("%s … %s %s", min, max, unit);
+  if (min != NULL)
+    return g_strdup_printf ("≥ %s %s", min, unit);
+  if (max != NULL)
+    return g_strdup_printf ("≤ %s %s", max, unit);
+  return NULL;
+}
+
+/* The conditions the record has not stated yet, from the room's log of the
+ * last hour, stored with the sensor as their source. */
+static void
+fill_environment_from_log (CbRecordPage *self)
+{
+  CbStore *store = cb_session_get_store (self->session);
+  CbTemplate *tmpl = cb_record_get_template (self->record);
+  const char *room = cb_session_get_room (self->session);
+  g_autoptr(CbEnvironmentReading) reading = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *sensor = NULL;
+
+  if (room == NULL || !self->editable)
+    return;
+  now = g_date_time_new_now_utc ();
+  time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  reading = cb_store_environment_at (store, room, time, 60, NULL);
+  if (reading == NULL)
+    return;
+  /* TRANSLATORS: the source of a logged value: "sensor TH-01 in 电学室" */
+  sensor = g_strdup_printf (_("sensor %s in %s"), reading->sensor, reading->room);
+  for (guint i = 0; i < cb_template_get_n_inputs (tmpl); i++)
+    {
+      const char *name = cb_template_get_input (tmpl, i, NULL, NULL);
+      const char *value = NULL;
+      CbReadingSource source = { 0 };
+      g_autoptr(GError) error = NULL;
+      CbCell cell;
+
+      if (!cb_template_get_input_limits (tmpl, i, NULL, NULL, NULL)
+          || !cb_record_get_cell (self->record, name, &cell, NULL) || cell.text != NULL)
+        continue;
+      if (g_str_equal (name, "temperature"))
+        value = reading->temperature;
+      else if (g_str_equal (name, "humidity"))
+        value = reading->humidity;
+      else if (g_str_equal (name, "pressure"))
+        value = reading->pressure;
+      if (value == NULL)
+        continue;
+      source.instrument = sensor;
+      source.taken_at = reading->measured_at;
+      if (!cb_store_record_enter (store, self->record_id, cb_session_get_staff_id (self->session), self->record,
+                                  name, value, &source, NULL, &error))
+        g_warning ("%s", error->message);
+    }
+}
+
 static void
 show_record (CbRecordPage *self)
 {
@@ -1236,6 +1311,8 @@ show_record (CbRecordPage *self)
           const char *label = NULL;
           const char *unit = NULL;
           const char *name = cb_template_get_input (tmpl, i, &label, &unit);
+          const char *min = NULL, *max = NULL;
+          gboolean blocking = FALSE;
           GtkWidget *caption = gtk_label_new (label);
           GtkWidget *unit_label = gtk_label_new (g_strcmp0 (unit, "1") != 0 ? unit : "");
           CbCell cell;
@@ -1245,13 +1322,35 @@ show_record (CbRecordPage *self)
           gtk_label_set_xalign (GTK_LABEL (caption), 0);
           gtk_label_set_xalign (GTK_LABEL (unit_label), 0);
           gtk_widget_add_css_class (caption, "dim-label");
-          gtk_grid_attach (GTK_GRID (grid), caption, (int) (i % 2) * 3, (int) (i / 2), 1, 1);
-          gtk_grid_attach (GTK_GRID (grid), create_cell_widget (self, name, &cell), (int) (i % 2) * 3 + 1, (int) (i / 2), 1, 1);
-          gtk_grid_attach (GTK_GRID (grid), unit_label, (int) (i % 2) * 3 + 2, (int) (i / 2), 1, 1);
+          gtk_grid_attach (GTK_GRID (grid), caption, (int) (i % 2) * 4, (int) (i / 2), 1, 1);
+          gtk_grid_attach (GTK_GRID (grid), create_cell_widget (self, name, &cell), (int) (i % 2) * 4 + 1, (int) (i / 2), 1, 1);
+          gtk_grid_attach (GTK_GRID (grid), unit_label, (int) (i % 2) * 4 + 2, (int) (i / 2), 1, 1);
+          if (cb_template_get_input_limits (tmpl, i, &min, &max, &blocking) && (min != NULL || max != NULL))
+            {
+              g_autofree char *limits = format_limits (min, max, unit);
+              /* TRANSLATORS: %s is the range of a condition, "18 … 22 °C" */
+              g_autofree char *tooltip = g_strdup_printf (blocking ? _("The method's limits: %s; outside them the record cannot be signed")
+                                                                   : _("The method's limits: %s; outside them the record warns"),
+                                                          limits);
+              GtkWidget *limits_label = gtk_label_new (limits);
+
+              gtk_widget_add_css_class (limits_label, "dim-label");
+              gtk_widget_add_css_class (limits_label, "caption");
+              gtk_widget_set_margin_end (limits_label, 18);
+              gtk_widget_set_tooltip_text (limits_label, tooltip);
+              gtk_grid_attach (GTK_GRID (grid), limits_label, (int) (i % 2) * 4 + 3, (int) (i / 2), 1, 1);
+            }
         }
       gtk_box_append (self->blocks_box, title);
       gtk_box_append (self->blocks_box, grid);
+      self->warnings_label = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_xalign (self->warnings_label, 0);
+      gtk_label_set_wrap (self->warnings_label, TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->warnings_label), "warning");
+      gtk_box_append (self->blocks_box, GTK_WIDGET (self->warnings_label));
     }
+  else
+    self->warnings_label = NULL;
 
   for (guint b = 0; b < cb_template_get_n_blocks (tmpl); b++)
     gtk_box_append (self->blocks_box,
@@ -1462,6 +1561,7 @@ cb_record_page_show_task (CbRecordPage  *self,
       }
     gtk_widget_set_visible (GTK_WIDGET (self->returned_label), g_strcmp0 (self->state, "returned") == 0);
   }
+  fill_environment_from_log (self);
   show_record (self);
   if (task->sample_label != NULL)
     {

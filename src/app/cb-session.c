@@ -249,6 +249,14 @@ cb_session_get_logged_in (CbSession *self)
   return self->staff != NULL;
 }
 
+const char *
+cb_session_get_login (CbSession *self)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), NULL);
+
+  return self->staff != NULL ? self->staff->login : NULL;
+}
+
 gint64
 cb_session_get_staff_id (CbSession *self)
 {

@@ -40,6 +40,8 @@ gboolean    cb_session_get_logged_in     (CbSession           *self);
 gint64      cb_session_get_staff_id      (CbSession           *self);
 /* The logged-in person's name, NULL when nobody is. */
 const char *cb_session_get_staff_name    (CbSession           *self);
+/* The logged-in person's user name, NULL when nobody is. */
+const char *cb_session_get_login         (CbSession           *self);
 gboolean    cb_session_has_role          (CbSession           *self,
                                           const char          *role);
 

@@ -2158,3 +2158,26 @@ cb_template_get_input (const CbTemplate  *tmpl,
     *unit = item->unit_text;
   return item->name;
 }
+
+gboolean
+cb_template_get_input_limits (const CbTemplate  *tmpl,
+                              guint              index,
+                              const char       **min,
+                              const char       **max,
+                              gboolean          *blocking)
+{
+  CbItem *item;
+
+  g_return_val_if_fail (index < tmpl->inputs->len, FALSE);
+
+  item = g_ptr_array_index (tmpl->inputs, index);
+  if (item->kind != CB_ITEM_ENVIRONMENT)
+    return FALSE;
+  if (min != NULL)
+    *min = item->min_text;
+  if (max != NULL)
+    *max = item->max_text;
+  if (blocking != NULL)
+    *blocking = item->blocking;
+  return TRUE;
+}

@@ -157,6 +157,14 @@ const char     *cb_template_get_input       (const CbTemplate  *tmpl,
                                              guint              index,
                                              const char       **label,
                                              const char       **unit);
+/* Whether input @index is a condition of the environment (its name is the
+ * logged quantity: temperature, humidity, pressure), with the method's
+ * limits as written (NULL when open) and whether leaving them blocks. */
+gboolean        cb_template_get_input_limits (const CbTemplate *tmpl,
+                                             guint              index,
+                                             const char       **min,
+                                             const char       **max,
+                                             gboolean          *blocking);
 
 /* -1 when there is no such block. */
 int             cb_template_find_block      (const CbTemplate  *tmpl,

@@ -157,6 +157,7 @@ cb_store_record_enter (CbStore                *store,
   g_autofree char *state = NULL;
   g_autofree char *taken_at = NULL;
   CbStoredReading *current = NULL;
+  const char *saved;
   sqlite3_stmt *stmt;
   gint64 performer;
   CbCell probe;
@@ -205,14 +206,17 @@ cb_store_record_enter (CbStore                *store,
   for (guint i = 0; i < history->len; i++)
     if (!((CbStoredReading *) g_ptr_array_index (history, i))->voided)
       current = g_ptr_array_index (history, i);
-  if (current != NULL && (reason == NULL || reason[strspn (reason, " \t\n")] == '\0'))
+  /* A value of the saved data that no reading holds counts as one too. */
+  saved = current == NULL ? probe.text : NULL;
+  if ((current != NULL || saved != NULL) && g_strcmp0 (current != NULL ? current->value : saved, text) == 0)
+    return TRUE;
+  if ((current != NULL || saved != NULL) && (reason == NULL || reason[strspn (reason, " \t\n")] == '\0'))
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_REASON_REQUIRED,
-                   _("%s already holds %s: changing it needs a reason"), cell, current->value);
+                   _("%s already holds %s: changing it needs a reason"), cell,
+                   current != NULL ? current->value : saved);
       return FALSE;
     }
-  if (current != NULL && text != NULL && g_str_equal (current->value, text))
-    return TRUE;
 
   if (source != NULL && source->taken_at != NULL)
     {
@@ -227,6 +231,15 @@ cb_store_record_enter (CbStore                *store,
     return FALSE;
   if (current != NULL && !cb_store_void (store, "readings", current->id, reason, error))
     goto failed;
+  if (saved != NULL)
+    {
+      /* Kept in the history, struck through with the reason. */
+      gint64 kept = cb_store_record_add_reading (store, record_id, cell, saved, "typed", NULL, NULL, taken_at,
+                                                 NULL, error);
+
+      if (kept == 0 || !cb_store_void (store, "readings", kept, reason, error))
+        goto failed;
+    }
   if (text != NULL && *text != '\0'
       && cb_store_record_add_reading (store, record_id, cell, text,
                                       source != NULL && source->instrument != NULL ? "instrument" : "typed",

@@ -614,6 +614,59 @@ parse_json_text (const char  *text,
   return json_node_copy (json_parser_get_root (parser));
 }
 
+/* The header fields a template binds to the order, the sample and the task
+ * that the record does not hold yet: filled from the store, never retyped. */
+static gboolean
+bind_header (CbStore   *store,
+             gint64     record_id,
+             CbRecord  *record,
+             GError   **error)
+{
+  static const char *const binds[] = {
+    "customer", "customer_address", "instrument", "model", "serial", "maker", "range",
+    "accuracy", "method", "receipt_date", "performer", "sample_label", "measure_date",
+  };
+  CbTemplate *tmpl = cb_record_get_template (record);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = cb_store_query (store,
+                         "SELECT c.name, c.address, s.name, s.model, s.serial, s.maker, s.range_text,"
+                         " s.accuracy_class, m.code, substr (s.received_at, 1, 10),"
+                         " coalesce (p.printed_name, p.name), s.label,"
+                         " (SELECT substr (min (g.taken_at), 1, 10) FROM readings g"
+                         "  WHERE g.record_id = r.id AND g.voided = 0)"
+                         " FROM records r JOIN tasks t ON t.id = r.task_id"
+                         " JOIN samples s ON s.id = t.sample_id JOIN orders o ON o.id = s.order_id"
+                         " JOIN customers c ON c.id = o.customer_id"
+                         " LEFT JOIN methods m ON m.id = t.method_id"
+                         " LEFT JOIN staff p ON p.id = r.performer_id WHERE r.id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, record_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    for (guint i = 0; i < cb_template_get_n_header (tmpl); i++)
+      {
+        const char *name = cb_template_get_header_name (tmpl, i);
+        const char *bind = cb_template_get_header_bind (tmpl, i);
+        const char *current = cb_record_get_header (record, name);
+
+        if (current != NULL && *current != '\0')
+          continue;
+        for (guint b = 0; b < G_N_ELEMENTS (binds); b++)
+          if (g_strcmp0 (bind, binds[b]) == 0 && sqlite3_column_type (stmt, (int) b) != SQLITE_NULL)
+            cb_record_set_header (record, name, (const char *) sqlite3_column_text (stmt, (int) b), NULL);
+      }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      cb_store_set_sqlite_error (store, error, "records");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The record from its saved data; with @readings, the values entered since
  * the last save (the readings table) on top. */
 static CbRecord *
@@ -701,7 +754,11 @@ cb_store_record_load (CbStore  *store,
                       gint64    record_id,
                       GError  **error)
 {
-  return load_record (store, record_id, TRUE, error);
+  g_autoptr(CbRecord) record = load_record (store, record_id, TRUE, error);
+
+  if (record == NULL || !bind_header (store, record_id, record, error))
+    return NULL;
+  return g_steal_pointer (&record);
 }
 
 gboolean

@@ -561,6 +561,29 @@ test_enter_and_history (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (cb_store_record_verify (fixture->store, id, &error));
   g_assert_no_error (error);
+
+  /* A value only the saved data holds (no reading of it) is changed by
+   * the same rule, and its old value goes into the history. */
+  g_assert_true (cb_record_set_value (again, "indication/3/up_before", "0.48", NULL));
+  g_assert_true (cb_store_record_save (fixture->store, id, fixture->performer, again, "保存", &error));
+  g_assert_no_error (error);
+  g_assert_false (cb_store_record_enter (fixture->store, id, fixture->performer, again, "indication/3/up_before",
+                                         "0.49", NULL, NULL, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_REASON_REQUIRED);
+  g_assert_nonnull (strstr (error->message, "0.48"));
+  g_clear_error (&error);
+  g_assert_true (cb_store_record_enter (fixture->store, id, fixture->performer, again, "indication/3/up_before",
+                                        "0.49", NULL, "抄录错误", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&history, g_ptr_array_unref);
+  history = cb_store_reading_history (fixture->store, id, "indication/3/up_before", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  old = g_ptr_array_index (history, 0);
+  g_assert_cmpstr (old->value, ==, "0.48");
+  g_assert_true (old->voided);
+  g_assert_cmpstr (old->void_reason, ==, "抄录错误");
+  g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (history, 1))->value, ==, "0.49");
 }
 
 int

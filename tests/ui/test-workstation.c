@@ -13,6 +13,7 @@
 #include "instruments/cb-instrument.h"
 #include "instruments/cb-transport.h"
 #include "store/cb-store-demo.h"
+#include "store/cb-store-environment.h"
 #include "store/cb-store-readings.h"
 #include "store/cb-store-records.h"
 #include "store/cb-store-tasks.h"
@@ -543,6 +544,97 @@ test_run_procedure (void)
   g_subprocess_wait (sim, NULL, NULL);
 }
 
+static gboolean
+has_visible_label (GtkWidget  *widget,
+                   const char *text)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (has_visible_label (w, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* The conditions a record has not stated come from the room's environment
+ * log, with the sensor as their source; out of the method's limits, the
+ * page says so. */
+static void
+test_environment_from_log (void)
+{
+  g_autoptr(CbSession) session = logged_in_as ("li.qiang");
+  CbStore *store = cb_session_get_store (session);
+  g_autoptr(CbRecordPage) page = g_object_ref_sink (g_object_new (CB_TYPE_RECORD_PAGE, NULL));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autoptr(CbRecord) loaded = NULL;
+  const char * const *warnings;
+  const CbStoredReading *last;
+  gint64 record = 0, task = 0;
+  CbCell cell;
+
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open (lab_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT r.id, r.task_id FROM records r"
+                                             " JOIN staff s ON s.id = r.performer_id"
+                                             " WHERE s.login = 'li.qiang' AND r.state IN ('draft', 'returned')"
+                                             " ORDER BY r.id LIMIT 1", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    record = sqlite3_column_int64 (stmt, 0);
+    task = sqlite3_column_int64 (stmt, 1);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+
+  /* The temperature is cleared; the room's sensor logged 20.4 °C a moment ago. */
+  loaded = cb_store_record_load (store, record, &error);
+  g_assert_no_error (error);
+  g_assert_true (cb_store_record_enter (store, record, cb_session_get_staff_id (session), loaded, "temperature", "",
+                                        NULL, "重新记录", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_store_environment_add (store, "恒温室 3", "TH-T9", time, "20.4", "99", NULL, &error), >, 0);
+  g_assert_no_error (error);
+
+  cb_session_set_room (session, "恒温室 3");
+  cb_record_page_set_session (page, session);
+  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_no_error (error);
+
+  g_clear_pointer (&loaded, cb_record_free);
+  loaded = cb_store_record_load (store, record, &error);
+  g_assert_no_error (error);
+  g_assert_true (cb_record_get_cell (loaded, "temperature", &cell, NULL));
+  g_assert_cmpstr (cell.text, ==, "20.4");
+  /* The humidity the record stated stays. */
+  g_assert_true (cb_record_get_cell (loaded, "humidity", &cell, NULL));
+  g_assert_cmpstr (cell.text, !=, "99");
+  history = cb_store_reading_history (store, record, "temperature", &error);
+  g_assert_no_error (error);
+  last = g_ptr_array_index (history, history->len - 1);
+  g_assert_cmpstr (last->source, ==, "instrument");
+  g_assert_nonnull (strstr (last->instrument, "TH-T9"));
+  g_assert_cmpstr (last->taken_at, ==, time);
+  g_assert_true (grid_has_text (GTK_WIDGET (page), "18 … 22 °C"));
+
+  /* 25 °C is outside the method's 18 … 22 °C: the page says so. */
+  g_assert_true (cb_store_record_enter (store, record, cb_session_get_staff_id (session), loaded, "temperature", "25",
+                                        NULL, "空调故障", &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_no_error (error);
+  warnings = cb_record_get_warnings (loaded);
+  g_assert_nonnull (warnings);
+  g_assert_nonnull (warnings[0]);
+  g_assert_true (has_visible_label (GTK_WIDGET (page), warnings[0]));
+}
+
 /* An approved record's certificate, drawn by Poppler from its PDF. */
 static void
 test_certificate_preview (void)
@@ -678,6 +770,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/edit-with-reason", test_edit_with_reason);
   g_test_add_func ("/ui/workstation/checker-signs", test_checker_signs);
   g_test_add_func ("/ui/workstation/run-procedure", test_run_procedure);
+  g_test_add_func ("/ui/workstation/environment-from-log", test_environment_from_log);
   g_test_add_func ("/ui/workstation/preferences", test_preferences);
   g_test_add_func ("/ui/workstation/certificate-preview", test_certificate_preview);
   g_test_add_func ("/ui/workstation/screenshots", test_screenshots_of_the_lab);
