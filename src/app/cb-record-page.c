@@ -1574,6 +1574,14 @@ cb_record_page_show_task (CbRecordPage  *self,
 }
 
 gint64
+cb_record_page_get_task (CbRecordPage *self)
+{
+  g_return_val_if_fail (CB_IS_RECORD_PAGE (self), 0);
+
+  return self->record_id != 0 ? self->task_id : 0;
+}
+
+gint64
 cb_record_page_get_record (CbRecordPage *self)
 {
   g_return_val_if_fail (CB_IS_RECORD_PAGE (self), 0);

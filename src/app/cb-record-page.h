@@ -20,6 +20,8 @@ G_DECLARE_FINAL_TYPE (CbRecordPage, cb_record_page, CB, RECORD_PAGE, GtkWidget)
 
 void        cb_record_page_set_session (CbRecordPage *self,
                                         CbSession    *session);
+/* The task shown, 0 when none is. */
+gint64        cb_record_page_get_task  (CbRecordPage *self);
 /* Shows the record of @task_id; FALSE with @error when it cannot be read. */
 gboolean    cb_record_page_show_task   (CbRecordPage *self,
                                         gint64        task_id,

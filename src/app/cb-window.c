@@ -34,12 +34,14 @@ struct _CbWindow
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar_pane;
   GtkListBox           *sidebar;
+  AdwWindowTitle       *sidebar_title;
   GtkStack             *stack;
   CbCalculatorPage     *calculator_page;
 
   GSettings            *settings;
   CbSession            *session;
   gboolean              restore;
+  gint64                locked_task;  /* open when the workstation was locked */
 };
 
 G_DEFINE_FINAL_TYPE (CbWindow, cb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -66,6 +68,8 @@ typedef struct
 } ScreenshotJob;
 
 static void take_next_screenshot (GTask *task);
+static void open_task            (CbWindow *self,
+                                  gint64    task_id);
 
 /* Helpers */
 
@@ -104,6 +108,8 @@ populate_sidebar (CbWindow *self)
   g_autoptr(GtkSelectionModel) pages = gtk_stack_get_pages (self->stack);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
 
+  for (GtkWidget *row; (row = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar))) != NULL;)
+    gtk_list_box_remove (self->sidebar, row);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (pages), i);
@@ -126,6 +132,25 @@ select_sidebar_row (CbWindow *self)
       gtk_list_box_select_row (self->sidebar, GTK_LIST_BOX_ROW (row));
 }
 
+/* The pages the logged-in person's roles open, and who and where in the
+ * sidebar's title. */
+static void
+apply_roles (CbWindow *self)
+{
+  gboolean bench = cb_session_has_role (self->session, "metrologist")
+                   || cb_session_has_role (self->session, "checker")
+                   || cb_session_has_role (self->session, "approver");
+  const char *room = cb_session_get_room (self->session);
+  g_autofree char *subtitle = NULL;
+
+  gtk_stack_page_set_visible (self->tasks_stack_page, bench);
+  gtk_stack_page_set_visible (self->record_stack_page, bench);
+  populate_sidebar (self);
+  subtitle = room != NULL ? g_strdup_printf ("%s · %s", cb_session_get_staff_name (self->session), room)
+                          : g_strdup (cb_session_get_staff_name (self->session));
+  adw_window_title_set_subtitle (self->sidebar_title, subtitle);
+}
+
 /* Shows the login page while nobody is logged in, the pages after. */
 static void
 update_shell (CbWindow *self)
@@ -135,8 +160,18 @@ update_shell (CbWindow *self)
   gtk_stack_set_visible_child_name (self->shell, logged_in ? "main" : "login");
   if (self->session != NULL && logged_in)
     {
+      const char *locked_by = cb_login_page_get_locked (self->login_page);
+      gint64 task = self->locked_task;
+
+      apply_roles (self);
       cb_tasks_page_reload (self->tasks_page);
-      gtk_stack_set_visible_child_name (self->stack, "tasks");
+      gtk_stack_set_visible_child_name (self->stack, gtk_stack_page_get_visible (self->tasks_stack_page)
+                                                     ? "tasks" : "calculator");
+      /* Back after a lock: where the same person left off. */
+      if (task != 0 && g_strcmp0 (locked_by, cb_session_get_login (self->session)) == 0)
+        open_task (self, task);
+      self->locked_task = 0;
+      cb_login_page_set_locked (self->login_page, NULL, NULL);
     }
   else if (self->session != NULL)
     {
@@ -306,6 +341,8 @@ on_folded_changed (CbWindow *self)
   g_autoptr(GtkSelectionModel) pages = gtk_stack_get_pages (self->stack);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
 
+  for (GtkWidget *row; (row = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar))) != NULL;)
+    gtk_list_box_remove (self->sidebar, row);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (pages), i);
@@ -416,8 +453,28 @@ logout_activated (GtkWidget  *widget,
 {
   CbWindow *self = CB_WINDOW (widget);
 
-  if (self->session != NULL)
-    cb_session_logout (self->session);
+  if (self->session == NULL)
+    return;
+  self->locked_task = 0;
+  cb_login_page_set_locked (self->login_page, NULL, NULL);
+  cb_session_logout (self->session);
+}
+
+/* Stepping away: nobody is logged in meanwhile; the same person's password
+ * brings back the record that was open. */
+static void
+lock_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CbWindow *self = CB_WINDOW (widget);
+
+  if (self->session == NULL || !cb_session_get_logged_in (self->session))
+    return;
+  self->locked_task = cb_record_page_get_task (self->record_page);
+  cb_login_page_set_locked (self->login_page, cb_session_get_login (self->session),
+                            cb_session_get_staff_name (self->session));
+  cb_session_logout (self->session);
 }
 
 
@@ -466,6 +523,7 @@ cb_window_constructed (GObject *object)
   select_sidebar_row (self);
   update_shell (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", self->session != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", self->session != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.preferences", self->settings != NULL);
   restore_state (self);
   open_last_budget (self);
@@ -570,6 +628,7 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sidebar_pane);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, calculator_page);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
@@ -579,9 +638,10 @@ cb_window_class_init (CbWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_activated);
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_activated);
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_activated);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_L, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.logout", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_L, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.lock", NULL);
 }
 
 static void

@@ -10,6 +10,7 @@
 #include "cb-record-page.h"
 #include "cb-session.h"
 #include "cb-tasks-page.h"
+#include "cb-window.h"
 #include "instruments/cb-instrument.h"
 #include "instruments/cb-transport.h"
 #include "store/cb-store-demo.h"
@@ -635,6 +636,82 @@ test_environment_from_log (void)
   g_assert_true (has_visible_label (GTK_WIDGET (page), warnings[0]));
 }
 
+static guint
+count_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (list)); w != NULL; w = gtk_widget_get_next_sibling (w))
+    n += GTK_IS_LIST_BOX_ROW (w);
+  return n;
+}
+
+/* Locking leaves nobody logged in; the same person's password brings back
+ * the open record; "Switch User" lets someone else in, who sees only the
+ * pages of their roles. */
+static void
+test_lock_and_roles (void)
+{
+  g_autoptr(GtkApplication) app = gtk_application_new (NULL, G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbSession) session = cb_session_open (lab_path, &error);
+  CbWindow *window;
+  GtkStack *shell, *stack;
+  CbLoginPage *login;
+  CbRecordPage *record;
+  GtkListBox *sidebar;
+  gint64 task = 0;
+  g_autofree char *label = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  cb_session_set_room (session, "电学室");
+  window = cb_window_new (app, NULL, session, FALSE);
+  shell = child (window, CB_TYPE_WINDOW, "shell");
+  stack = child (window, CB_TYPE_WINDOW, "stack");
+  login = child (window, CB_TYPE_WINDOW, "login_page");
+  record = child (window, CB_TYPE_WINDOW, "record_page");
+  sidebar = child (window, CB_TYPE_WINDOW, "sidebar");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (shell), ==, "login");
+
+  log_in (login, session, "zhang.wei", CB_DEMO_PASSWORD);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (shell), ==, "main");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "tasks");
+  g_assert_cmpuint (count_rows (sidebar), ==, 3);
+  g_assert_cmpstr (adw_window_title_get_subtitle (child (window, CB_TYPE_WINDOW, "sidebar_title")), ==, "张伟 · 电学室");
+
+  label = sample_with_record (session, &task);
+  g_signal_emit_by_name (child (window, CB_TYPE_WINDOW, "tasks_page"), "open-task", task);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "record");
+  g_assert_cmpint (cb_record_page_get_task (record), ==, task);
+
+  /* Locked: nobody is logged in, the user is filled in. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lock", NULL));
+  g_assert_false (cb_session_get_logged_in (session));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (shell), ==, "login");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (login, CB_TYPE_LOGIN_PAGE, "login_row"))), ==, "zhang.wei");
+  g_assert_true (gtk_widget_get_visible (child (login, CB_TYPE_LOGIN_PAGE, "switch_button")));
+
+  /* The same password: back at the same record. */
+  log_in (login, session, "zhang.wei", CB_DEMO_PASSWORD);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "record");
+  g_assert_cmpint (cb_record_page_get_task (record), ==, task);
+
+  /* Someone else: reception has no bench pages. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lock", NULL));
+  g_signal_emit_by_name (child (login, CB_TYPE_LOGIN_PAGE, "switch_button"), "clicked");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (login, CB_TYPE_LOGIN_PAGE, "login_row"))), ==, "");
+  g_assert_false (gtk_widget_get_visible (child (login, CB_TYPE_LOGIN_PAGE, "switch_button")));
+  log_in (login, session, "liu.min", CB_DEMO_PASSWORD);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (shell), ==, "main");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "calculator");
+  g_assert_cmpuint (count_rows (sidebar), ==, 1);
+  g_assert_cmpint (cb_record_page_get_task (record), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* An approved record's certificate, drawn by Poppler from its PDF. */
 static void
 test_certificate_preview (void)
@@ -771,6 +848,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/checker-signs", test_checker_signs);
   g_test_add_func ("/ui/workstation/run-procedure", test_run_procedure);
   g_test_add_func ("/ui/workstation/environment-from-log", test_environment_from_log);
+  g_test_add_func ("/ui/workstation/lock-and-roles", test_lock_and_roles);
   g_test_add_func ("/ui/workstation/preferences", test_preferences);
   g_test_add_func ("/ui/workstation/certificate-preview", test_certificate_preview);
   g_test_add_func ("/ui/workstation/screenshots", test_screenshots_of_the_lab);
