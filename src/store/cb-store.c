@@ -298,6 +298,15 @@ cb_store_rollback (CbStore *store)
 {
   if (store->depth == 0)
     return;
+  if (store->savepoint_depth > 0)
+    {
+      /* Only back to the savepoint: the outer transaction goes on. */
+      sqlite3_exec (store->db, "ROLLBACK TO cb_savepoint; RELEASE cb_savepoint", NULL, NULL, NULL);
+      store->depth = store->savepoint_depth;
+      store->savepoint_depth = 0;
+      store->chain_cached = FALSE;
+      return;
+    }
   sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
   store->depth = 0;
   /* The entries appended in the transaction are gone. */
@@ -653,4 +662,45 @@ cb_store_void (CbStore     *store,
       return FALSE;
     }
   return cb_store_commit (store, error);
+}
+
+gboolean
+cb_store_savepoint (CbStore  *store,
+                    GError  **error)
+{
+  g_return_val_if_fail (store->depth > 0, FALSE);
+  g_return_val_if_fail (store->savepoint_depth == 0, FALSE);
+
+  if (!cb_store_exec (store, "SAVEPOINT cb_savepoint", error))
+    return FALSE;
+  store->savepoint_depth = store->depth;
+  store->depth++;
+  return TRUE;
+}
+
+gboolean
+cb_store_savepoint_end (CbStore   *store,
+                        gboolean   keep,
+                        GError   **error)
+{
+  if (store->savepoint_depth == 0)
+    {
+      /* Already dropped by a failed write. */
+      if (keep)
+        g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID, _("the savepoint was rolled back"));
+      return !keep;
+    }
+  if (!keep)
+    {
+      cb_store_rollback (store);
+      return TRUE;
+    }
+  if (!cb_store_exec (store, "RELEASE cb_savepoint", error))
+    {
+      cb_store_rollback (store);
+      return FALSE;
+    }
+  store->depth = store->savepoint_depth;
+  store->savepoint_depth = 0;
+  return TRUE;
 }
