@@ -300,10 +300,12 @@ cb_store_rollback (CbStore *store)
     return;
   if (store->savepoint_depth > 0)
     {
-      /* Only back to the savepoint: the outer transaction goes on. */
-      sqlite3_exec (store->db, "ROLLBACK TO cb_savepoint; RELEASE cb_savepoint", NULL, NULL, NULL);
+      /* Only back to the savepoint, once: the failed write's callers roll
+       * back too, and the outer transaction goes on. */
+      if (!store->savepoint_dropped)
+        sqlite3_exec (store->db, "ROLLBACK TO cb_savepoint; RELEASE cb_savepoint", NULL, NULL, NULL);
+      store->savepoint_dropped = TRUE;
       store->depth = store->savepoint_depth;
-      store->savepoint_depth = 0;
       store->chain_cached = FALSE;
       return;
     }
@@ -683,24 +685,21 @@ cb_store_savepoint_end (CbStore   *store,
                         gboolean   keep,
                         GError   **error)
 {
-  if (store->savepoint_depth == 0)
-    {
-      /* Already dropped by a failed write. */
-      if (keep)
-        g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID, _("the savepoint was rolled back"));
-      return !keep;
-    }
-  if (!keep)
-    {
-      cb_store_rollback (store);
-      return TRUE;
-    }
-  if (!cb_store_exec (store, "RELEASE cb_savepoint", error))
+  gboolean dropped = store->savepoint_dropped;
+
+  g_return_val_if_fail (store->savepoint_depth > 0, FALSE);
+
+  if (!dropped && !keep)
+    cb_store_rollback (store);
+  else if (!dropped && !cb_store_exec (store, "RELEASE cb_savepoint", error))
     {
       cb_store_rollback (store);
-      return FALSE;
+      dropped = TRUE;
     }
+  else if (dropped && keep)
+    g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID, _("the savepoint was rolled back"));
   store->depth = store->savepoint_depth;
   store->savepoint_depth = 0;
-  return TRUE;
+  store->savepoint_dropped = FALSE;
+  return keep ? !dropped : TRUE;
 }

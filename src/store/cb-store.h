@@ -56,9 +56,9 @@ gboolean     cb_store_commit             (CbStore      *store,
                                           GError      **error);
 void         cb_store_rollback           (CbStore      *store);
 /* Inside an open transaction: a write that fails between savepoint and
- * release (its rollback included) undoes only what was written since the
- * savepoint.  cb_store_savepoint_end keeps or drops it, and may be called
- * after a failed write has already dropped it. */
+ * end (its rollbacks included) undoes only what was written since the
+ * savepoint.  cb_store_savepoint_end keeps or drops it; keeping fails when
+ * a failed write has already dropped it. */
 gboolean     cb_store_savepoint          (CbStore      *store,
                                           GError      **error);
 gboolean     cb_store_savepoint_end      (CbStore      *store,
