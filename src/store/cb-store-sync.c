@@ -287,6 +287,23 @@ cb_store_sync_outcome_count (CbStore  *store,
   return step_int (store, stmt, 0, error);
 }
 
+gint64
+cb_store_sync_count_own (CbStore     *store,
+                         gint64       after_seq,
+                         const char  *workstation,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt = cb_store_prepare_cached (store,
+                                                "SELECT COUNT (*) FROM audit WHERE seq > ?1 AND workstation = ?2",
+                                                error);
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, after_seq);
+  sqlite3_bind_text (stmt, 2, workstation, -1, SQLITE_STATIC);
+  return step_int (store, stmt, 0, error);
+}
+
 gboolean
 cb_store_sync_bench_get (CbStore     *store,
                          const char  *workstation,

@@ -106,6 +106,11 @@ gboolean        cb_store_sync_outcome_add      (CbStore        *store,
                                                 GError        **error);
 gint64          cb_store_sync_outcome_count    (CbStore        *store,
                                                 GError        **error);
+/* Audit entries after @after_seq written on @workstation (not pulled). */
+gint64          cb_store_sync_count_own        (CbStore        *store,
+                                                gint64          after_seq,
+                                                const char     *workstation,
+                                                GError        **error);
 
 /* The server. */
 /* FALSE without an error when @workstation never pushed. */

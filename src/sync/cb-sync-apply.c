@@ -627,14 +627,11 @@ gint64
 cb_sync_outbox_pending (CbStore  *store,
                         GError  **error)
 {
-  gint64 acked, pulled, last;
+  gint64 acked, pulled;
 
   if (!cb_store_sync_state_get (store, CB_SYNC_PEER_SERVER, &acked, &pulled, error))
     return -1;
-  last = cb_store_audit_last_seq (store, error);
-  if (last < 0)
-    return -1;
-  return MAX (last - acked, 0);
+  return cb_store_sync_count_own (store, acked, cb_store_get_workstation (store), error);
 }
 
 CbSyncBatch *

@@ -38,7 +38,8 @@ CbSyncPage  *cb_sync_serve_page       (CbStore              *store,
 CbSyncBatch *cb_sync_outbox_take      (CbStore              *store,
                                        guint                 limit,
                                        GError              **error);
-/* Entries of this bench's chain the server has not acknowledged. */
+/* This bench's own changes the server has not acknowledged (entries it
+ * pulled are sent back too, but are not counted). */
 gint64       cb_sync_outbox_pending   (CbStore              *store,
                                        GError              **error);
 gboolean     cb_sync_outbox_acknowledge (CbStore            *store,
