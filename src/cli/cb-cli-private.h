@@ -28,6 +28,7 @@ int       cb_cli_template      (int argc, char **argv);
 int       cb_cli_record        (int argc, char **argv);
 int       cb_cli_instruments   (int argc, char **argv);
 int       cb_cli_acquire       (int argc, char **argv);
+int       cb_cli_sync          (int argc, char **argv);
 
 /* Parses the subcommand's options; prints usage errors and returns FALSE. */
 gboolean  cb_cli_parse_options (GOptionContext *context,

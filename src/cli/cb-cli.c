@@ -29,6 +29,7 @@ static const CbCliCommand commands[] = {
   { "record",      N_("Compute a record offline, or check stored records recompute: record compute|verify"), cb_cli_record },
   { "instruments", N_("List serial ports, or identify the instrument on a port"), cb_cli_instruments },
   { "acquire",     N_("Take readings from an instrument: acquire --port PORT --driver DRIVER --count N"), cb_cli_acquire },
+  { "sync",        N_("Sync a bench's database with the server: sync --db FILE --server URL --login L --password-file F"), cb_cli_sync },
 };
 
 static void
