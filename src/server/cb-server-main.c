@@ -42,6 +42,8 @@ cb_server_main (int    argc,
   textdomain (GETTEXT_PACKAGE);
   setlocale (LC_NUMERIC, "C");
   g_set_prgname ("calbench-server");
+  /* Every message to stderr (the journal): stdout carries only the URL. */
+  g_log_writer_default_set_use_stderr (TRUE);
   /* Before any TLS connection exists in the process. */
   cb_server_init_tls ();
 

@@ -395,6 +395,7 @@ on_push_read (GObject      *source,
       sync_return (task, error);
       return;
     }
+  g_debug ("push acknowledged over connection %" G_GUINT64_FORMAT, soup_message_get_connection_id (message));
   text = g_bytes_get_data (body, &length);
   acks = cb_sync_acks_decode (text, length, &error);
   if (acks == NULL || !cb_sync_outbox_acknowledge (self->store, data->batch, acks, &error))

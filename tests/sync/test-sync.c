@@ -442,6 +442,56 @@ test_kill_during_push (void)
   cb_store_close (a);
 }
 
+static void
+on_state (GObject    *object,
+          GParamSpec *pspec,
+          gpointer    user_data)
+{
+  CbSyncState *state = user_data;
+
+  *state = cb_sync_client_get_state (CB_SYNC_CLIENT (object));
+}
+
+/* In the background: synced with a server, offline without one; the state
+ * is a property to watch. */
+static void
+test_background (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  g_autoptr(CbSyncClient) client = NULL;
+  g_autoptr(CbSyncClient) lost = NULL;
+  CbSyncState state, lost_state;
+  CbStore *a;
+
+  test_lab_start (lab);
+  a = test_lab_open_bench (lab, "bench-a");
+  add_customers (a, "bg", 4);
+  client = test_client_new (lab, a, "zhang.wei");
+  state = cb_sync_client_get_state (client);
+  g_assert_cmpint (state, ==, CB_SYNC_STATE_PENDING);
+  g_signal_connect (client, "notify::state", G_CALLBACK (on_state), &state);
+  cb_sync_client_start (client, 1, 4);
+  while (state != CB_SYNC_STATE_SYNCED)
+    g_main_context_iteration (NULL, TRUE);
+  cb_sync_client_stop (client);
+  g_assert_cmpint (test_count (cb_server_get_store (lab->server), "SELECT COUNT(*) FROM customers"), ==, 4);
+
+  add_customers (a, "bg-offline", 1);
+  lost = cb_sync_client_new (a, "https://127.0.0.1:1");
+  cb_sync_client_set_token (lost, "0123456789abcdef0123456789abcdef");
+  lost_state = cb_sync_client_get_state (lost);
+  g_assert_cmpint (lost_state, ==, CB_SYNC_STATE_PENDING);
+  g_signal_connect (lost, "notify::state", G_CALLBACK (on_state), &lost_state);
+  cb_sync_client_start (lost, 1, 4);
+  while (lost_state != CB_SYNC_STATE_OFFLINE)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (cb_sync_client_get_pending (lost), ==, 2);
+  cb_sync_client_stop (lost);
+  g_clear_object (&client);
+  g_clear_object (&lost);
+  cb_store_close (a);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -455,6 +505,7 @@ main (int    argc,
   g_test_add_func ("/sync/restored-database", test_restored_database);
   g_test_add_func ("/sync/refusals", test_refusals);
   g_test_add_func ("/sync/kill-during-push", test_kill_during_push);
+  g_test_add_func ("/sync/background", test_background);
 
   return g_test_run ();
 }
