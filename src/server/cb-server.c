@@ -671,6 +671,43 @@ failed:
                          "refused", error->message);
 }
 
+/* An admin moves a record's lease to another bench (the first one broke
+ * down, or the work moves). */
+static void
+handle_lease (CbServer          *self,
+              SoupServerMessage *msg)
+{
+  static const char * const members[] = { "record", "workstation", NULL };
+  g_autoptr(JsonObject) object = read_body (self, msg);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = NULL;
+  const char *workstation;
+  gint64 record = 0;
+
+  if (object == NULL)
+    return;
+  if (!cb_sync_check_members (object, members, NULL, &error) ||
+      !cb_sync_get_int (object, "record", NULL, 1, &record, &error) ||
+      !cb_sync_get_string (object, "workstation", NULL, FALSE, &workstation, &error))
+    {
+      cb_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", error->message);
+      return;
+    }
+  state = cb_store_get_field (self->store, "records", record, "state", &error);
+  if (error != NULL)
+    {
+      cb_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", error->message);
+      return;
+    }
+  if (!cb_store_sync_lease_set (self->store, "records", record, workstation, &error))
+    {
+      cb_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server", error->message);
+      return;
+    }
+  g_message ("record %" G_GINT64_FORMAT " leased to %s", record, workstation);
+  cb_server_reply_json (msg, SOUP_STATUS_OK, "{}");
+}
+
 static void
 handle_order_code (CbServer          *self,
                    SoupServerMessage *msg,
@@ -743,6 +780,11 @@ on_api (SoupServer        *server,
 
       if (require_role (self, msg, &caller, "admin"))
         handle_resolve (self, msg, &caller, id);
+    }
+  else if (post && g_str_equal (route, "/leases"))
+    {
+      if (require_role (self, msg, &caller, "admin"))
+        handle_lease (self, msg);
     }
   else if (post && g_str_equal (route, "/certificates"))
     {

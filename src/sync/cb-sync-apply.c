@@ -751,7 +751,7 @@ cb_sync_apply_page (CbStore           *store,
       if (!apply_group (store, CB_SYNC_PEER_SERVER, FALSE, group, &outcome, error))
         goto failed;
       if (g_strcmp0 (outcome.status, "applied") != 0 && outcome.detail != NULL)
-        g_message ("sync: server change %lld not applied here: %s", (long long) change->entry->seq, outcome.detail);
+        g_debug ("sync: server change %lld not applied here: %s", (long long) change->entry->seq, outcome.detail);
       i = end;
     }
   if (!cb_store_sync_state_set (store, CB_SYNC_PEER_SERVER, acked, MAX (page->next, pulled), error))

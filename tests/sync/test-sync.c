@@ -442,6 +442,105 @@ test_kill_during_push (void)
   cb_store_close (a);
 }
 
+/* A record is leased to the bench that made it: another bench's edit is a
+ * conflict until an admin moves the lease. */
+static void
+test_lease (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbSyncClient) client_a = NULL;
+  g_autoptr(CbSyncClient) client_b = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *data = NULL;
+  CbStore *a, *b, *server;
+  gint64 record_a, record_b, record_server, ids[6];
+  guint status = 0;
+
+  test_lab_start (lab);
+  server = cb_server_get_store (lab->server);
+  a = test_lab_open_bench (lab, "bench-a");
+  b = test_lab_open_bench (lab, "bench-b");
+  cb_store_set_actor (a, "admin", "bench-a");
+  cb_store_set_actor (b, "admin", "bench-b");
+  client_a = test_client_new (lab, a, "admin");
+  client_b = test_client_new (lab, b, "admin");
+  sync_ok (client_a);
+
+  /* Bench A makes a record, with everything it hangs from. */
+  {
+    g_autofree char *author = g_strdup_printf ("%" G_GINT64_FORMAT, cb_store_staff_find (a, "zhang.wei", NULL));
+    char *t[6] = { NULL };
+
+    ids[0] = cb_store_insert (a, "customers", (const char *[]) { "name" }, (const char *[]) { "租用测试" }, 1, NULL, &error);
+    t[0] = g_strdup_printf ("%" G_GINT64_FORMAT, ids[0]);
+    ids[1] = cb_store_insert (a, "orders", (const char *[]) { "number", "customer_id", "received" },
+                              (const char *[]) { "WT-LEASE-1", t[0], "2026-11-23" }, 3, NULL, &error);
+    t[1] = g_strdup_printf ("%" G_GINT64_FORMAT, ids[1]);
+    ids[2] = cb_store_insert (a, "samples", (const char *[]) { "label", "order_id", "name" },
+                              (const char *[]) { "S-LEASE-1", t[1], "压力表" }, 3, NULL, &error);
+    t[2] = g_strdup_printf ("%" G_GINT64_FORMAT, ids[2]);
+    ids[3] = cb_store_insert (a, "tasks", (const char *[]) { "sample_id", "item" },
+                              (const char *[]) { t[2], "pressure" }, 2, NULL, &error);
+    t[3] = g_strdup_printf ("%" G_GINT64_FORMAT, ids[3]);
+    ids[4] = cb_store_insert (a, "templates", (const char *[]) { "name", "item" },
+                              (const char *[]) { "压力表", "pressure" }, 2, NULL, &error);
+    t[4] = g_strdup_printf ("%" G_GINT64_FORMAT, ids[4]);
+    ids[5] = cb_store_insert (a, "template_versions", (const char *[]) { "template_id", "version", "document", "author_id" },
+                              (const char *[]) { t[4], "1", "{}", author }, 4, NULL, &error);
+    t[5] = g_strdup_printf ("%" G_GINT64_FORMAT, ids[5]);
+    record_a = cb_store_insert (a, "records", (const char *[]) { "template_version_id", "task_id" },
+                                (const char *[]) { t[5], t[3] }, 2, NULL, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < 6; i++)
+      g_free (t[i]);
+  }
+  sync_ok (client_a);
+  g_assert_cmpint (cb_sync_client_get_state (client_a), ==, CB_SYNC_STATE_SYNCED);
+  record_server = cb_store_sync_row_lookup (server, "bench-a", "records", record_a, &error);
+  g_assert_cmpint (record_server, >, 0);
+
+  /* Bench B has it too, but may not change it. */
+  sync_ok (client_b);
+  record_b = cb_store_sync_row_lookup (b, CB_SYNC_PEER_SERVER, "records", record_server, &error);
+  g_assert_cmpint (record_b, >, 0);
+  g_assert_true (cb_store_update (b, "records", record_b, "data", "{\"b\":1}", "B 的读数", &error));
+  sync_ok (client_b);
+  g_assert_cmpint (cb_sync_client_get_state (client_b), ==, CB_SYNC_STATE_CONFLICT);
+  data = cb_store_get_field (server, "records", record_server, "data", NULL);
+  g_assert_cmpstr (data, ==, "{}");
+  g_clear_pointer (&data, g_free);
+  g_assert_cmpint (test_count (server, "SELECT COUNT(*) FROM sync_conflicts WHERE detail LIKE '%bench-a%'"), ==, 1);
+
+  /* Moved to bench B, its next edit goes through. */
+  admin = test_login (lab, "admin", "office");
+  body = g_strdup_printf ("{\"record\":%" G_GINT64_FORMAT ",\"workstation\":\"bench-b\"}", record_server);
+  answer = test_request (lab, "POST", "/api/v1/leases", admin, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&answer, g_free);
+  /* B's first edit, kept as a conflict, is taken with a reason. */
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/conflicts/%" G_GINT64_FORMAT "/resolve",
+                                             test_count (server, "SELECT MAX(id) FROM sync_conflicts"));
+
+    answer = test_request (lab, "POST", path, admin, "{\"resolution\":\"bench\",\"reason\":\"改由 B 台测量\"}",
+                           &status);
+    g_assert_cmpuint (status, ==, 200);
+  }
+  g_assert_true (cb_store_update (b, "records", record_b, "data", "{\"b\":2}", "B 接手", &error));
+  sync_ok (client_b);
+  data = cb_store_get_field (server, "records", record_server, "data", NULL);
+  g_assert_cmpstr (data, ==, "{\"b\":2}");
+
+  assert_chain (server);
+  g_clear_object (&client_a);
+  g_clear_object (&client_b);
+  cb_store_close (a);
+  cb_store_close (b);
+}
+
 static void
 on_state (GObject    *object,
           GParamSpec *pspec,
@@ -506,6 +605,7 @@ main (int    argc,
   g_test_add_func ("/sync/refusals", test_refusals);
   g_test_add_func ("/sync/kill-during-push", test_kill_during_push);
   g_test_add_func ("/sync/background", test_background);
+  g_test_add_func ("/sync/lease", test_lease);
 
   return g_test_run ();
 }
