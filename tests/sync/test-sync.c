@@ -379,16 +379,29 @@ test_refusals (void)
   cb_store_close (a);
 }
 
+static gboolean
+kill_server (gpointer user_data)
+{
+  TestLab *lab = user_data;
+
+  if (lab->process != NULL)
+    test_lab_kill (lab);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_pending (GObject    *object,
             GParamSpec *pspec,
             gpointer    user_data)
 {
-  TestLab *lab = user_data;
+  static gboolean scheduled = FALSE;
 
-  /* The first acknowledged batch: the server dies under the next one. */
-  if (lab->process != NULL)
-    test_lab_kill (lab);
+  /* After the first acknowledged batch the next one is on its way: the
+   * server dies once the main loop has nothing more urgent, while it is
+   * being written or read. */
+  if (!scheduled)
+    g_idle_add (kill_server, user_data);
+  scheduled = TRUE;
 }
 
 /* The real server, killed with SIGKILL while a bench pushes, restarted: the
