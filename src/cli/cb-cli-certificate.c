@@ -191,7 +191,7 @@ certificate_issue (int      argc,
         return cb_cli_fail_error (CB_CLI_EXIT_BAD_INPUT, error);
       number = cb_store_certificate_next_number (store,
                                                  cb_lab_get_number_prefix (lab, cb_template_get_kind (cb_record_get_template (record))),
-                                                 g_date_time_get_year (now), &error);
+                                                 g_date_time_get_year (now), 6, &error);
       if (number == NULL)
         return cb_cli_fail_error (CB_CLI_EXIT_FAILURE, error);
     }

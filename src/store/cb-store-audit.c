@@ -43,6 +43,26 @@ append_field (GString    *bytes,
     g_string_append_printf (bytes, "%zu:%s;", strlen (value), value);
 }
 
+CbAuditEntry *
+cb_audit_entry_copy (const CbAuditEntry *entry)
+{
+  CbAuditEntry *copy = g_new0 (CbAuditEntry, 1);
+
+  copy->seq = entry->seq;
+  copy->utc = g_strdup (entry->utc);
+  copy->local_time = g_strdup (entry->local_time);
+  copy->actor = g_strdup (entry->actor);
+  copy->workstation = g_strdup (entry->workstation);
+  copy->table = g_strdup (entry->table);
+  copy->row = entry->row;
+  copy->field = g_strdup (entry->field);
+  copy->action = g_strdup (entry->action);
+  copy->old_value = g_strdup (entry->old_value);
+  copy->new_value = g_strdup (entry->new_value);
+  copy->reason = g_strdup (entry->reason);
+  return copy;
+}
+
 static void
 entry_hash (const guint8       *previous,
             const CbAuditEntry *entry,
@@ -398,4 +418,104 @@ cb_store_audit_history (CbStore     *store,
       return NULL;
     }
   return g_steal_pointer (&entries);
+}
+
+void
+cb_store_audit_entry_hash (const guint8       *previous,
+                           const CbAuditEntry *entry,
+                           guint8             *hash)
+{
+  entry_hash (previous, entry, hash);
+}
+
+static char *
+hash_hex (const guint8 *hash,
+          gsize         length)
+{
+  GString *hex = g_string_sized_new (2 * HASH_LENGTH);
+
+  for (gsize i = 0; i < length; i++)
+    g_string_append_printf (hex, "%02x", hash[i]);
+  return g_string_free (hex, FALSE);
+}
+
+GPtrArray *
+cb_store_audit_read (CbStore     *store,
+                     gint64       after_seq,
+                     guint        limit,
+                     GPtrArray  **hashes,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_audit_entry_free);
+  g_autoptr(GPtrArray) hex = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = cb_store_prepare_cached (store, "SELECT " ENTRY_COLUMNS ", hash FROM audit WHERE seq > ?1"
+                                  " ORDER BY seq LIMIT ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, after_seq);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (entries, read_entry (stmt));
+      g_ptr_array_add (hex, hash_hex (sqlite3_column_blob (stmt, 12), sqlite3_column_bytes (stmt, 12)));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      cb_store_set_sqlite_error (store, error, _("audit trail"));
+      return NULL;
+    }
+  if (hashes != NULL)
+    *hashes = g_steal_pointer (&hex);
+  return g_steal_pointer (&entries);
+}
+
+char *
+cb_store_audit_hash_hex (CbStore  *store,
+                         gint64    seq,
+                         GError  **error)
+{
+  guint8 zero[HASH_LENGTH] = { 0 };
+  sqlite3_stmt *stmt;
+  char *hex;
+
+  if (seq == 0)
+    return hash_hex (zero, HASH_LENGTH);
+  stmt = cb_store_prepare_cached (store, "SELECT hash FROM audit WHERE seq = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND, _("audit entry %lld does not exist"),
+                   (long long) seq);
+      return NULL;
+    }
+  hex = hash_hex (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_reset (stmt);
+  return hex;
+}
+
+gint64
+cb_store_audit_last_seq (CbStore  *store,
+                         GError  **error)
+{
+  sqlite3_stmt *stmt = cb_store_prepare_cached (store, "SELECT COALESCE (MAX (seq), 0) FROM audit", error);
+  gint64 seq;
+
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      cb_store_set_sqlite_error (store, error, _("audit trail"));
+      sqlite3_reset (stmt);
+      return -1;
+    }
+  seq = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return seq;
 }

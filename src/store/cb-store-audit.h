@@ -28,7 +28,29 @@ typedef struct
   char   *reason;
 } CbAuditEntry;
 
+#define CB_AUDIT_HASH_LENGTH 32
+
 void       cb_audit_entry_free       (CbAuditEntry  *entry);
+CbAuditEntry *cb_audit_entry_copy    (const CbAuditEntry *entry);
+
+/* h_i from h_{i−1} (@previous) and entry i; both CB_AUDIT_HASH_LENGTH bytes. */
+void       cb_store_audit_entry_hash (const guint8       *previous,
+                                      const CbAuditEntry *entry,
+                                      guint8             *hash);
+/* Up to @limit entries after @after_seq, oldest first, a GPtrArray of
+ * CbAuditEntry; @hashes (may be NULL) gets each one's hash in hex. */
+GPtrArray *cb_store_audit_read       (CbStore       *store,
+                                      gint64         after_seq,
+                                      guint          limit,
+                                      GPtrArray    **hashes,
+                                      GError       **error);
+/* The hash of entry @seq in hex; 64 zeros for 0, the chain's start. */
+char      *cb_store_audit_hash_hex   (CbStore       *store,
+                                      gint64         seq,
+                                      GError       **error);
+/* The last entry's number, 0 for an empty chain. */
+gint64     cb_store_audit_last_seq   (CbStore       *store,
+                                      GError       **error);
 
 /* Checks the whole chain; on a mismatch fails with CB_STORE_ERROR_TAMPERED
  * naming the first entry that does not match.  @n_entries may be NULL. */

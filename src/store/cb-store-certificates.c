@@ -162,25 +162,40 @@ char *
 cb_store_certificate_next_number (CbStore     *store,
                                   const char  *prefix,
                                   int          year,
+                                  guint        digits,
                                   GError     **error)
 {
-  g_autofree char *stem = g_strdup_printf ("%s%d-", prefix, year);
-  g_autofree char *pattern = g_strdup_printf ("%s%%", stem);
+  g_autofree char *stem = NULL;
   sqlite3_stmt *stmt;
-  gint64 last;
+  gint64 highest = 0;
+  int rc;
 
   if (!cb_store_expect_text (prefix, _("certificate number prefix"), _("letters such as JZ"), error))
     return NULL;
-  stmt = cb_store_query (store, "SELECT COALESCE (MAX (CAST (substr (number, ?2) AS INTEGER)), 0)"
-                                " FROM certificates WHERE number LIKE ?1", error);
+  stem = g_strdup_printf ("%s%04d-", prefix, year);
+  stmt = cb_store_query (store, "SELECT number FROM certificates WHERE substr (number, 1, ?2) = ?1", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, pattern, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 2, (int) strlen (stem) + 1);
-  last = cb_store_read_int (store, stmt, -1, error);
-  if (last < 0)
-    return NULL;
-  return g_strdup_printf ("%s%06lld", stem, (long long) last + 1);
+  sqlite3_bind_text (stmt, 1, stem, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, (int) strlen (stem));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *tail = (const char *) sqlite3_column_text (stmt, 0) + strlen (stem);
+      gboolean digits_only = *tail != '\0';
+
+      /* Only numbers of this rule count; others may share the stem. */
+      for (const char *p = tail; *p; p++)
+        digits_only = digits_only && g_ascii_isdigit (*p);
+      if (digits_only)
+        highest = MAX (highest, g_ascii_strtoll (tail, NULL, 10));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      cb_store_set_sqlite_error (store, error, "certificates");
+      return NULL;
+    }
+  return g_strdup_printf ("%s%0*" G_GINT64_FORMAT, stem, (int) CLAMP (digits, 1, 12), highest + 1);
 }
 
 gint64

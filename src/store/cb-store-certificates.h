@@ -68,11 +68,12 @@ void                  cb_stored_certificate_free         (CbStoredCertificate  *
 CbCertificateFacts   *cb_store_certificate_facts         (CbStore              *store,
                                                           gint64                record_id,
                                                           GError              **error);
-/* The next number by the lab's rule: @prefix, the year, a sequence of 6
- * digits ("JZ2026-000017"), unique across the lab. */
+/* The next number by the lab's rule: @prefix, the year, a sequence of
+ * @digits digits ("JZ2026-000017"), one more than the highest issued. */
 char                 *cb_store_certificate_next_number   (CbStore              *store,
                                                           const char           *prefix,
                                                           int                   year,
+                                                          guint                 digits,
                                                           GError              **error);
 /* Stores an issued certificate: @kind original, supplement (of @replaces_id,
  * which stays valid) or replacement (of @replaces_id, which becomes

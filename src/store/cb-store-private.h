@@ -16,6 +16,8 @@ struct _CbStore
   char       *actor;
   char       *workstation;
   guint       depth;       /* nested begin calls; only the outermost commits */
+  guint       savepoint_depth; /* the depth a savepoint returns to; 0 without one */
+  gboolean    savepoint_dropped; /* rolled back: later rollbacks in it do nothing */
   guint       password_iterations;
 
   /* Kept for the connection's life: the schema only changes when the file

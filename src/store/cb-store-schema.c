@@ -206,9 +206,42 @@ static const char migration_2[] =
   " BEGIN SELECT RAISE (ABORT, 'a certificate moves draft → issued → superseded or withdrawn, never back'); END;"
   "CREATE INDEX signatures_valid ON signatures (record_id, voided, meaning);";
 
+/* Version 3: sync between the benches and the server.  The bookkeeping
+ * tables have no id column: they are not lab data and the audit trail does
+ * not hold them (cb_store_audit_verify_rows passes them by).  Conflicts are
+ * lab data: audited, kept until an admin resolves them with a reason. */
+static const char migration_3[] =
+  /* Both sides: where a row of the other side (the peer) is here. */
+  "CREATE TABLE sync_rows (peer TEXT NOT NULL, tbl TEXT NOT NULL, peer_row INTEGER NOT NULL,"
+  " local_row INTEGER NOT NULL, reported INTEGER NOT NULL DEFAULT 1,"
+  " PRIMARY KEY (peer, tbl, peer_row));"
+  "CREATE INDEX sync_rows_local ON sync_rows (peer, tbl, local_row);"
+  /* A bench: how far the server acknowledged its chain and how far it pulled. */
+  "CREATE TABLE sync_state (peer TEXT PRIMARY KEY, acked_seq INTEGER NOT NULL DEFAULT 0,"
+  " pulled_seq INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE sync_outcomes (audit_seq INTEGER PRIMARY KEY, status TEXT NOT NULL, detail TEXT);"
+  /* The server: each bench's chain as far as received, and every change once. */
+  "CREATE TABLE sync_benches (workstation TEXT PRIMARY KEY, last_seq INTEGER NOT NULL,"
+  " last_hash TEXT NOT NULL);"
+  "CREATE TABLE sync_changes (workstation TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL,"
+  " utc TEXT NOT NULL, actor TEXT NOT NULL,"
+  " status TEXT NOT NULL CHECK (status IN ('applied', 'echo', 'conflict', 'refused')),"
+  " server_seq INTEGER NOT NULL, server_row INTEGER, detail TEXT, PRIMARY KEY (workstation, seq));"
+  "CREATE TABLE sync_tokens (token_hash TEXT PRIMARY KEY, staff_id INTEGER NOT NULL REFERENCES staff (id),"
+  " workstation TEXT NOT NULL, created TEXT NOT NULL, expires TEXT NOT NULL, revoked TEXT);"
+  "CREATE TABLE sync_leases (tbl TEXT NOT NULL, server_row INTEGER NOT NULL, workstation TEXT NOT NULL,"
+  " PRIMARY KEY (tbl, server_row));"
+  "CREATE TABLE sync_conflicts (id INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL,"
+  " row_id INTEGER, field TEXT, server_value TEXT, bench_value TEXT, workstation TEXT NOT NULL,"
+  " change_seq INTEGER NOT NULL, actor TEXT NOT NULL, detail TEXT,"
+  " state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'resolved')),"
+  " resolution TEXT CHECK (resolution IS NULL OR resolution IN ('server', 'bench')),"
+  " resolved_by TEXT, resolution_reason TEXT, " VOIDABLE ");";
+
 static const char * const migrations[] = {
   migration_1,
   migration_2,
+  migration_3,
 };
 
 const char * const *

@@ -298,6 +298,17 @@ cb_store_rollback (CbStore *store)
 {
   if (store->depth == 0)
     return;
+  if (store->savepoint_depth > 0)
+    {
+      /* Only back to the savepoint, once: the failed write's callers roll
+       * back too, and the outer transaction goes on. */
+      if (!store->savepoint_dropped)
+        sqlite3_exec (store->db, "ROLLBACK TO cb_savepoint; RELEASE cb_savepoint", NULL, NULL, NULL);
+      store->savepoint_dropped = TRUE;
+      store->depth = store->savepoint_depth;
+      store->chain_cached = FALSE;
+      return;
+    }
   sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
   store->depth = 0;
   /* The entries appended in the transaction are gone. */
@@ -653,4 +664,42 @@ cb_store_void (CbStore     *store,
       return FALSE;
     }
   return cb_store_commit (store, error);
+}
+
+gboolean
+cb_store_savepoint (CbStore  *store,
+                    GError  **error)
+{
+  g_return_val_if_fail (store->depth > 0, FALSE);
+  g_return_val_if_fail (store->savepoint_depth == 0, FALSE);
+
+  if (!cb_store_exec (store, "SAVEPOINT cb_savepoint", error))
+    return FALSE;
+  store->savepoint_depth = store->depth;
+  store->depth++;
+  return TRUE;
+}
+
+gboolean
+cb_store_savepoint_end (CbStore   *store,
+                        gboolean   keep,
+                        GError   **error)
+{
+  gboolean dropped = store->savepoint_dropped;
+
+  g_return_val_if_fail (store->savepoint_depth > 0, FALSE);
+
+  if (!dropped && !keep)
+    cb_store_rollback (store);
+  else if (!dropped && !cb_store_exec (store, "RELEASE cb_savepoint", error))
+    {
+      cb_store_rollback (store);
+      dropped = TRUE;
+    }
+  else if (dropped && keep)
+    g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID, _("the savepoint was rolled back"));
+  store->depth = store->savepoint_depth;
+  store->savepoint_depth = 0;
+  store->savepoint_dropped = FALSE;
+  return keep ? !dropped : TRUE;
 }

@@ -55,6 +55,15 @@ gboolean     cb_store_begin              (CbStore      *store,
 gboolean     cb_store_commit             (CbStore      *store,
                                           GError      **error);
 void         cb_store_rollback           (CbStore      *store);
+/* Inside an open transaction: a write that fails between savepoint and
+ * end (its rollbacks included) undoes only what was written since the
+ * savepoint.  cb_store_savepoint_end keeps or drops it; keeping fails when
+ * a failed write has already dropped it. */
+gboolean     cb_store_savepoint          (CbStore      *store,
+                                          GError      **error);
+gboolean     cb_store_savepoint_end      (CbStore      *store,
+                                          gboolean      keep,
+                                          GError      **error);
 
 /* Audited writes.  @fields and @values are NULL-terminated parallel arrays;
  * a NULL value (given through @n_fields) stores SQL NULL.  Each call runs in

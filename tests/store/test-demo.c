@@ -59,7 +59,7 @@ test_every_table (void)
   g_assert_true (cb_store_demo_populate (store, &error));
   g_assert_no_error (error);
 
-  /* Every table of the schema has rows; nobody has logged in yet. */
+  /* Every table of the schema has rows; nobody has logged in or synced yet. */
   sqlite3_prepare_v2 (store->db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
                       -1, &stmt, NULL);
   while (sqlite3_step (stmt) == SQLITE_ROW)
@@ -71,7 +71,8 @@ test_every_table (void)
       const char *table = g_ptr_array_index (tables, i);
       g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM %s", table);
 
-      if (g_str_equal (table, "login_log"))
+      /* Sync fills its tables once a bench talks to a server. */
+      if (g_str_equal (table, "login_log") || g_str_has_prefix (table, "sync_"))
         continue;
       if (count (store, sql) <= 0)
         g_error ("the demo leaves table %s empty", table);

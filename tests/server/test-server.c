@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <string.h>
+
+#include <gnutls/gnutls.h>
+
+#include "server-test-util.h"
+#include "store/cb-store-private.h"
+
+/* An approved record of an order for @customer, straight in the server's
+ * store: what a certificate is issued for. */
+static gint64
+add_approved_record (CbStore    *store,
+                     const char *customer,
+                     const char *order_number)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *customer_id = NULL, *order_id = NULL, *sample_id = NULL, *template_id = NULL;
+  g_autofree char *version_id = NULL, *task_id = NULL;
+  const char *customer_fields[] = { "name" };
+  const char *order_fields[] = { "number", "customer_id", "received" };
+  const char *sample_fields[] = { "label", "order_id", "name", "model", "serial" };
+  const char *template_fields[] = { "name", "item" };
+  const char *version_fields[] = { "template_id", "version", "document", "author_id" };
+  const char *task_fields[] = { "sample_id", "item", "bench", "state" };
+  const char *record_fields[] = { "template_version_id", "task_id", "state" };
+  gint64 id;
+
+  customer_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                 cb_store_insert (store, "customers", customer_fields,
+                                                  (const char *[]) { customer }, 1, NULL, &error));
+  g_assert_no_error (error);
+  order_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                              cb_store_insert (store, "orders", order_fields,
+                                               (const char *[]) { order_number, customer_id, "2026-11-20" }, 3,
+                                               NULL, &error));
+  g_assert_no_error (error);
+  sample_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                               cb_store_insert (store, "samples", sample_fields,
+                                                (const char *[]) { order_number, order_id, "精密压力表", "YB-150",
+                                                                   "S<1>" }, 5, NULL, &error));
+  g_assert_no_error (error);
+  template_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                 cb_store_insert (store, "templates", template_fields,
+                                                  (const char *[]) { "压力表", "pressure" }, 2, NULL, &error));
+  g_assert_no_error (error);
+  version_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                cb_store_insert (store, "template_versions", version_fields,
+                                                 (const char *[]) { template_id, "1", "{}", "1" }, 4, NULL, &error));
+  g_assert_no_error (error);
+  task_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                             cb_store_insert (store, "tasks", task_fields,
+                                              (const char *[]) { sample_id, "pressure", "bench-1", "approved" }, 4,
+                                              NULL, &error));
+  g_assert_no_error (error);
+  id = cb_store_insert (store, "records", record_fields, (const char *[]) { version_id, task_id, "approved" }, 3,
+                        NULL, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+test_login_and_lockout (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  g_autofree char *token = NULL;
+  guint status = 0;
+
+  test_lab_start (lab);
+  token = test_login (lab, "zhang.wei", "bench-1");
+  g_assert_cmpuint (strlen (token), ==, 32);
+
+  /* Five wrong passwords lock the account; then even the right one fails. */
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *answer = test_request (lab, "POST", "/api/v1/login", NULL,
+                                              "{\"login\":\"li.na\",\"password\":\"wrong\",\"workstation\":\"b\"}",
+                                              &status);
+
+      g_assert_cmpuint (status, ==, 401);
+    }
+  {
+    g_autofree char *answer = test_request (lab, "POST", "/api/v1/login", NULL,
+                                            "{\"login\":\"li.na\",\"password\":\"pw-li.na\",\"workstation\":\"b\"}",
+                                            &status);
+
+    g_assert_cmpuint (status, ==, 401);
+    g_assert_nonnull (strstr (answer, "locked"));
+  }
+}
+
+static void
+test_token_expiry_and_revocation (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  g_autofree char *token = NULL, *other = NULL, *third = NULL, *admin = NULL;
+  g_autofree char *answer = NULL;
+  guint status = 0;
+
+  test_lab_start (lab);
+  token = test_login (lab, "zhang.wei", "bench-1");
+  answer = test_request (lab, "GET", "/api/v1/master/staff", token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (strstr (answer, "zhang.wei"));
+  g_clear_pointer (&answer, g_free);
+
+  /* Expired: its time is moved into the past rather than waited for. */
+  g_assert_true (cb_store_exec (cb_server_get_store (lab->server),
+                                "UPDATE sync_tokens SET expires = '2000-01-01T00:00:00Z'", NULL));
+  answer = test_request (lab, "GET", "/api/v1/master/staff", token, NULL, &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_clear_pointer (&answer, g_free);
+
+  /* Logged out. */
+  other = test_login (lab, "zhang.wei", "bench-1");
+  answer = test_request (lab, "POST", "/api/v1/logout", other, "{}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&answer, g_free);
+  answer = test_request (lab, "GET", "/api/v1/master/staff", other, NULL, &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_clear_pointer (&answer, g_free);
+
+  /* Revoked by an admin. */
+  third = test_login (lab, "zhang.wei", "bench-1");
+  admin = test_login (lab, "admin", "office");
+  answer = test_request (lab, "POST", "/api/v1/tokens/revoke", third, "{\"login\":\"zhang.wei\"}", &status);
+  g_assert_cmpuint (status, ==, 403);
+  g_clear_pointer (&answer, g_free);
+  answer = test_request (lab, "POST", "/api/v1/tokens/revoke", admin, "{\"login\":\"zhang.wei\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&answer, g_free);
+  answer = test_request (lab, "GET", "/api/v1/master/staff", third, NULL, &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_clear_pointer (&answer, g_free);
+
+  answer = test_request (lab, "GET", "/api/v1/master/staff", "0123456789abcdef0123456789abcdef", NULL, &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_clear_pointer (&answer, g_free);
+  answer = test_request (lab, "GET", "/api/v1/master/staff", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 401);
+}
+
+/* Stands in for the certificate layer: the server only stores what it gives. */
+static GBytes *
+render_fake_pdf (CbStore     *store,
+                 gint64       record_id,
+                 const char  *number,
+                 const char  *kind,
+                 const char  *replaces,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  return g_bytes_new_take (g_strdup_printf ("%%PDF-1.7 certificate %s", number),
+                           strlen ("%PDF-1.7 certificate ") + strlen (number));
+}
+
+static void
+test_roles (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  g_autofree char *metrologist = NULL, *approver = NULL, *reception = NULL;
+  g_autofree char *answer = NULL;
+  guint status = 0;
+  gint64 record;
+
+  test_lab_start (lab);
+  record = add_approved_record (cb_server_get_store (lab->server), "某某仪表厂", "WT20261120-0001");
+  cb_server_set_renderer (lab->server, render_fake_pdf, NULL, NULL);
+  metrologist = test_login (lab, "zhang.wei", "bench-1");
+  approver = test_login (lab, "wang.fang", "bench-2");
+  reception = test_login (lab, "zhao.lei", "desk");
+
+  {
+    g_autofree char *body = g_strdup_printf ("{\"record\":%" G_GINT64_FORMAT "}", record);
+
+    /* A metrologist's token cannot approve; an approver's can. */
+    answer = test_request (lab, "POST", "/api/v1/certificates", metrologist, body, &status);
+    g_assert_cmpuint (status, ==, 403);
+    g_clear_pointer (&answer, g_free);
+    answer = test_request (lab, "POST", "/api/v1/certificates", approver, body, &status);
+    g_assert_cmpuint (status, ==, 200);
+    g_clear_pointer (&answer, g_free);
+  }
+
+  /* A server without signing keys says so instead of issuing. */
+  cb_server_set_renderer (lab->server, NULL, NULL, NULL);
+  {
+    g_autofree char *body = g_strdup_printf ("{\"record\":%" G_GINT64_FORMAT "}", record);
+
+    answer = test_request (lab, "POST", "/api/v1/certificates", approver, body, &status);
+    g_assert_cmpuint (status, ==, 503);
+    g_assert_nonnull (strstr (answer, "signing keys"));
+    g_clear_pointer (&answer, g_free);
+  }
+
+  answer = test_request (lab, "GET", "/api/v1/conflicts", approver, NULL, &status);
+  g_assert_cmpuint (status, ==, 403);
+  g_clear_pointer (&answer, g_free);
+  answer = test_request (lab, "GET", "/api/v1/orders/WT20261120-0001/code", metrologist, NULL, &status);
+  g_assert_cmpuint (status, ==, 403);
+  g_clear_pointer (&answer, g_free);
+  answer = test_request (lab, "GET", "/api/v1/orders/WT20261120-0001/code", reception, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (strstr (answer, "/status/WT20261120-0001?code="));
+}
+
+static void
+test_limits_and_malformed (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  g_autofree char *token = NULL;
+  g_autoptr(GString) big = g_string_new ("{\"login\":\"");
+  guint status = 0;
+  static const struct { const char *body, *message; } bad[] = {
+    { "", "empty" },
+    { "{", "malformed JSON" },
+    { "[1,2]", "expected a JSON object" },
+    { "\"text\"", "expected a JSON object" },
+    { "{\"workstation\":\"bench-1\",\"head\":1,\"changes\":[{\"seq\":\"x\"}],\"rows\":[]}", "changes[0]" },
+    { "{\"workstation\":\"bench-1\",\"head\":-1,\"changes\":[],\"rows\":[]}", "head" },
+    { "{\"workstation\":\"bench-1\",\"head\":0,\"changes\":[],\"rows\":[],\"extra\":1}", "extra" },
+    { "{\"workstation\":\"bench-1\",\"head\":0,\"changes\":{},\"rows\":[]}", "changes" },
+    { "{\"workstation\":\"bench-1\",\"head\":0,\"changes\":[],\"rows\":[{\"table\":\"x;drop\",\"server_row\":1,\"bench_row\":1}]}", "rows[0].table" },
+    { "{\"workstation\":\"bench-1\",\"head\":0.5,\"changes\":[],\"rows\":[]}", "head" },
+  };
+
+  test_lab_start (lab);
+  token = test_login (lab, "zhang.wei", "bench-1");
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *answer = test_request (lab, "POST", "/api/v1/sync/push", token, bad[i].body, &status);
+
+      g_assert_cmpuint (status, ==, 400);
+      if (strstr (answer, bad[i].message) == NULL)
+        g_error ("%s: the answer %s does not say %s", bad[i].body, answer, bad[i].message);
+    }
+
+  /* Nested deep, and larger than the limit. */
+  {
+    g_autoptr(GString) deep = g_string_new (NULL);
+    g_autofree char *answer = NULL;
+
+    for (int i = 0; i < 100000; i++)
+      g_string_append_c (deep, '[');
+    answer = test_request (lab, "POST", "/api/v1/sync/push", token, deep->str, &status);
+    g_assert_cmpuint (status, ==, 400);
+  }
+  while (big->len < lab->config->max_body + 10)
+    g_string_append (big, "aaaaaaaaaaaaaaaa");
+  g_string_append (big, "\"}");
+  {
+    g_autofree char *answer = test_request (lab, "POST", "/api/v1/login", NULL, big->str, &status);
+
+    g_assert_cmpuint (status, ==, 413);
+  }
+  /* Still serving. */
+  {
+    g_autofree char *answer = test_request (lab, "GET", "/api/v1/master/methods", token, NULL, &status);
+
+    g_assert_cmpuint (status, ==, 200);
+  }
+}
+
+/* A raw GnuTLS client that offers only the versions in @priority. */
+static int
+handshake (guint       port,
+           const char *priority)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1", port, NULL,
+                                                                             &error);
+  gnutls_certificate_credentials_t credentials;
+  gnutls_session_t session;
+  int rc;
+
+  g_assert_no_error (error);
+  gnutls_certificate_allocate_credentials (&credentials);
+  gnutls_init (&session, GNUTLS_CLIENT);
+  g_assert_cmpint (gnutls_priority_set_direct (session, priority, NULL), ==, GNUTLS_E_SUCCESS);
+  gnutls_credentials_set (session, GNUTLS_CRD_CERTIFICATE, credentials);
+  gnutls_transport_set_int (session, g_socket_get_fd (g_socket_connection_get_socket (connection)));
+  do
+    rc = gnutls_handshake (session);
+  while (rc < 0 && !gnutls_error_is_fatal (rc));
+  if (rc == 0)
+    gnutls_bye (session, GNUTLS_SHUT_RDWR);
+  gnutls_deinit (session);
+  gnutls_certificate_free_credentials (credentials);
+  return rc;
+}
+
+typedef struct
+{
+  guint       port;
+  const char *priority;
+} Handshake;
+
+static void
+run_handshake (GTask        *task,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  const Handshake *attempt = data;
+
+  g_task_return_int (task, handshake (attempt->port, attempt->priority));
+}
+
+static void
+on_handshake_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* The server answers in this thread's main loop while a thread shakes hands. */
+static int
+handshake_in_thread (TestLab    *lab,
+                     const char *priority)
+{
+  Handshake attempt = { cb_server_get_port (lab->server), priority };
+  g_autoptr(GAsyncResult) result = NULL;
+  GTask *task = g_task_new (NULL, NULL, on_handshake_done, &result);
+
+  g_task_set_task_data (task, &attempt, NULL);
+  g_task_run_in_thread (task, run_handshake);
+  g_object_unref (task);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return (int) g_task_propagate_int (G_TASK (result), NULL);
+}
+
+static void
+test_tls_versions (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+
+  test_lab_start (lab);
+  g_assert_cmpint (handshake_in_thread (lab, "NORMAL:-VERS-ALL:+VERS-TLS1.0"), <, 0);
+  g_assert_cmpint (handshake_in_thread (lab, "NORMAL:-VERS-ALL:+VERS-TLS1.1"), <, 0);
+  g_assert_cmpint (handshake_in_thread (lab, "NORMAL:-VERS-ALL:+VERS-TLS1.2"), ==, 0);
+  g_assert_cmpint (handshake_in_thread (lab, "NORMAL:-VERS-ALL:+VERS-TLS1.3"), ==, 0);
+}
+
+
+static void
+test_issue_and_verify (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  g_autofree char *approver = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *pdf_text = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *year_prefix = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  guint status = 0;
+  gint64 record;
+
+  test_lab_start (lab);
+  cb_server_set_renderer (lab->server, render_fake_pdf, NULL, NULL);
+  record = add_approved_record (cb_server_get_store (lab->server), "上海<b>精密&仪表</b>有限公司", "WT20261120-0002");
+  approver = test_login (lab, "wang.fang", "bench-2");
+  body = g_strdup_printf ("{\"record\":%" G_GINT64_FORMAT "}", record);
+  answer = test_request (lab, "POST", "/api/v1/certificates", approver, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  year_prefix = g_strdup_printf ("\"number\":\"JD%04d-000001\"", g_date_time_get_year (now));
+  g_assert_nonnull (strstr (answer, year_prefix));
+  g_clear_pointer (&answer, g_free);
+
+  /* The next one counts on; a replacement supersedes the first. */
+  g_clear_pointer (&body, g_free);
+  body = g_strdup_printf ("{\"record\":%" G_GINT64_FORMAT ",\"kind\":\"replacement\",\"replaces\":\"JD%04d-000001\"}",
+                          record, g_date_time_get_year (now));
+  answer = test_request (lab, "POST", "/api/v1/certificates", approver, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&answer, g_free);
+
+  pdf_text = g_strdup_printf ("%%PDF-1.7 certificate JD%04d-000002", g_date_time_get_year (now));
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, pdf_text, -1);
+  path = g_strdup_printf ("/verify/JD%04d-000002?h=%s", g_date_time_get_year (now), digest);
+  answer = test_request (lab, "GET", path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (strstr (answer, "Valid"));
+  g_assert_nonnull (strstr (answer, "Replacement"));
+  g_assert_nonnull (strstr (answer, "Matches the issued PDF"));
+  g_assert_nonnull (strstr (answer, "YB-150 S&lt;1&gt;"));
+  /* The customer partly masked, and nothing of it unescaped. */
+  g_assert_null (strstr (answer, "<b>"));
+  g_assert_null (strstr (answer, "精密&amp;"));
+  g_assert_nonnull (strstr (answer, "<dd>上海**************公司</dd>"));
+  g_clear_pointer (&answer, g_free);
+  g_clear_pointer (&path, g_free);
+
+  path = g_strdup_printf ("/verify/JD%04d-000001?h=%s", g_date_time_get_year (now), digest);
+  answer = test_request (lab, "GET", path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (strstr (answer, "Superseded by JD"));
+  g_assert_nonnull (strstr (answer, "Does not match the issued PDF"));
+  g_clear_pointer (&answer, g_free);
+
+  answer = test_request (lab, "GET", "/verify/%3Cscript%3Ealert(1)%3C%2Fscript%3E", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 404);
+  g_assert_null (strstr (answer, "<script>"));
+}
+
+static void
+test_order_status (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  g_autofree char *code = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *answer = NULL;
+  guint status = 0;
+
+  test_lab_start (lab);
+  add_approved_record (cb_server_get_store (lab->server), "某厂", "WT<i>&1");
+  code = cb_server_order_code (lab->server, "WT<i>&1");
+  path = g_strdup_printf ("/status/WT%%3Ci%%3E%%261?code=%s", code);
+  answer = test_request (lab, "GET", path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (strstr (answer, "WT&lt;i&gt;&amp;1"));
+  g_assert_null (strstr (answer, "<i>"));
+  g_assert_nonnull (strstr (answer, "<li class=\"done\">Checking</li>"));
+  g_assert_nonnull (strstr (answer, "<li class=\"todo\">Certificate issued</li>"));
+  g_clear_pointer (&answer, g_free);
+
+  answer = test_request (lab, "GET", "/status/WT%3Ci%3E%261?code=0000000000", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 404);
+  g_clear_pointer (&answer, g_free);
+  answer = test_request (lab, "GET", "/status/WT%3Ci%3E%261", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 404);
+}
+
+static void
+test_rate_limit (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  guint status = 0;
+
+  lab->config->public_rate = 5;
+  test_lab_start (lab);
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *answer = test_request (lab, "GET", "/verify/JD-none", NULL, NULL, &status);
+
+      g_assert_cmpuint (status, ==, 404);
+    }
+  {
+    g_autofree char *answer = test_request (lab, "GET", "/verify/JD-none", NULL, NULL, &status);
+
+    g_assert_cmpuint (status, ==, 429);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  cb_server_init_tls ();
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/server/login-lockout", test_login_and_lockout);
+  g_test_add_func ("/server/token-expiry-revocation", test_token_expiry_and_revocation);
+  g_test_add_func ("/server/roles", test_roles);
+  g_test_add_func ("/server/limits-malformed", test_limits_and_malformed);
+  g_test_add_func ("/server/tls-versions", test_tls_versions);
+  g_test_add_func ("/server/issue-verify", test_issue_and_verify);
+  g_test_add_func ("/server/order-status", test_order_status);
+  g_test_add_func ("/server/rate-limit", test_rate_limit);
+
+  return g_test_run ();
+}
