@@ -12,7 +12,10 @@
 #include <qrencode.h>
 
 #include "cb-certificate.h"
+#include "cb-keys.h"
 #include "cb-lab-resources.h"
+#include "cb-pdf-sign.h"
+#include "store/cb-store-records.h"
 
 #define FONT          "Noto Sans CJK SC"
 #define MARGIN        56.0
@@ -1143,4 +1146,51 @@ cb_certificate_to_pdf (CbCertificate  *self,
       return NULL;
     }
   return g_byte_array_free_to_bytes (pdf);
+}
+
+CbCertificate *
+cb_certificate_new_for_record (CbStore      *store,
+                               const CbLab  *lab,
+                               gint64        record_id,
+                               const char   *number,
+                               const char   *kind,
+                               const char   *replaced_number,
+                               GError      **error)
+{
+  g_autoptr(CbRecord) record = NULL;
+  g_autoptr(CbCertificateFacts) facts = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (lab != NULL, NULL);
+
+  record = cb_store_record_load (store, record_id, error);
+  if (record == NULL)
+    return NULL;
+  facts = cb_store_certificate_facts (store, record_id, error);
+  if (facts == NULL)
+    return NULL;
+  return cb_certificate_new (lab, record, facts, number, kind, replaced_number, today, error);
+}
+
+GBytes *
+cb_certificate_to_signed_pdf (CbCertificate  *certificate,
+                              const CbLab    *lab,
+                              const char     *keys_dir,
+                              GError        **error)
+{
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *cert_path = NULL;
+  g_autofree char *key_path = NULL;
+
+  g_return_val_if_fail (certificate != NULL, NULL);
+  g_return_val_if_fail (keys_dir != NULL, NULL);
+
+  pdf = cb_certificate_to_pdf (certificate, error);
+  if (pdf == NULL)
+    return NULL;
+  cert_path = cb_keys_certificate_path (keys_dir);
+  key_path = cb_keys_key_path (keys_dir);
+  return cb_pdf_sign (pdf, cert_path, key_path, cb_lab_get_name (lab), error);
 }

@@ -78,6 +78,22 @@ void            cb_certificate_render_page    (CbCertificate       *certificate,
 GBytes         *cb_certificate_to_pdf         (CbCertificate       *certificate,
                                                GError             **error);
 
+/* The certificate of record @record_id of @store, laid out with its facts
+ * from the store and today's date (not yet signed). */
+CbCertificate  *cb_certificate_new_for_record (CbStore             *store,
+                                               const CbLab         *lab,
+                                               gint64               record_id,
+                                               const char          *number,
+                                               const char          *kind,
+                                               const char          *replaced_number,
+                                               GError             **error);
+/* Rendered and signed with the keys in @keys_dir (cb-keys.h) in the lab's
+ * name: the file to issue. */
+GBytes         *cb_certificate_to_signed_pdf  (CbCertificate       *certificate,
+                                               const CbLab         *lab,
+                                               const char          *keys_dir,
+                                               GError             **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbLab, cb_lab_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbCertificate, cb_certificate_free)
 

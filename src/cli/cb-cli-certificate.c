@@ -36,29 +36,6 @@ open_lab_db (const char  *db,
   return cb_store_open (db, error);
 }
 
-/* The certificate of a stored record, laid out (not yet signed). */
-static CbCertificate *
-build (CbStore      *store,
-       const CbLab  *lab,
-       gint64        record_id,
-       const char   *number,
-       const char   *kind,
-       const char   *replaced,
-       GError      **error)
-{
-  g_autoptr(CbRecord) record = cb_store_record_load (store, record_id, error);
-  g_autoptr(CbCertificateFacts) facts = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
-
-  if (record == NULL)
-    return NULL;
-  facts = cb_store_certificate_facts (store, record_id, error);
-  if (facts == NULL)
-    return NULL;
-  return cb_certificate_new (lab, record, facts, number, kind, replaced, today, error);
-}
-
 static int
 keys_run (int    argc,
           char **argv)
@@ -139,8 +116,6 @@ certificate_issue (int      argc,
   g_autofree char *kind = NULL;
   g_autofree char *of = NULL;
   g_autofree char *number = NULL;
-  g_autofree char *cert_path = NULL;
-  g_autofree char *key_path = NULL;
   g_autoptr(CbStoredCertificate) replaced = NULL;
   gint64 record_id = 0, replaced_id = 0, id;
   GOptionEntry entries[] = {
@@ -198,15 +173,15 @@ certificate_issue (int      argc,
   else
     number = g_strdup (_("DRAFT"));
 
-  certificate = build (store, lab, record_id, number, kind, replaced != NULL ? replaced->number : NULL, &error);
+  certificate = cb_certificate_new_for_record (store, lab, record_id, number, kind,
+                                               replaced != NULL ? replaced->number : NULL, &error);
   if (certificate == NULL)
     return cb_cli_fail_error (CB_CLI_EXIT_BAD_INPUT, error);
-  pdf = cb_certificate_to_pdf (certificate, &error);
-  if (pdf == NULL)
-    return cb_cli_fail_error (CB_CLI_EXIT_FAILURE, error);
-
   if (!sign)
     {
+      pdf = cb_certificate_to_pdf (certificate, &error);
+      if (pdf == NULL)
+        return cb_cli_fail_error (CB_CLI_EXIT_FAILURE, error);
       if (!g_file_set_contents (output, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), &error))
         return cb_cli_fail_error (CB_CLI_EXIT_FAILURE, error);
       printf (_("Draft certificate of record %lld, %u pages: %s\n"), (long long) record_id,
@@ -214,9 +189,7 @@ certificate_issue (int      argc,
       return CB_CLI_EXIT_OK;
     }
 
-  cert_path = cb_keys_certificate_path (keys);
-  key_path = cb_keys_key_path (keys);
-  signed_pdf = cb_pdf_sign (pdf, cert_path, key_path, cb_lab_get_name (lab), &error);
+  signed_pdf = cb_certificate_to_signed_pdf (certificate, lab, keys, &error);
   if (signed_pdf == NULL)
     return cb_cli_fail_error (CB_CLI_EXIT_FAILURE, error);
   cb_store_set_actor (store, g_get_user_name (), g_get_host_name ());

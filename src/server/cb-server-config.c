@@ -11,6 +11,8 @@
 #include <gnutls/x509.h>
 
 #include "cb-server.h"
+#include "certificate/cb-certificate.h"
+#include "certificate/cb-keys.h"
 #include "store/cb-store-demo.h"
 
 #define GROUP "server"
@@ -42,16 +44,19 @@ cb_server_config_free (CbServerConfig *config)
   g_free (config->public_url);
   g_free (config->status_secret);
   g_free (config->certificate_prefix);
+  g_free (config->certificate_keys);
+  g_free (config->certificate_lab);
   g_free (config);
 }
 
 /* A path from the file, relative to the file's folder. */
 static char *
 read_path (GKeyFile   *file,
+           const char *group,
            const char *key,
            const char *base)
 {
-  g_autofree char *value = g_key_file_get_string (file, GROUP, key, NULL);
+  g_autofree char *value = g_key_file_get_string (file, group, key, NULL);
 
   if (value == NULL || *value == '\0')
     return NULL;
@@ -111,10 +116,12 @@ cb_server_config_load (const char  *path,
   rate = config->public_rate;
   digits = config->certificate_digits;
   config->address = g_key_file_get_string (file, GROUP, "address", NULL);
-  config->database = read_path (file, "database", base);
-  config->tls_certificate = read_path (file, "tls_certificate", base);
-  config->tls_key = read_path (file, "tls_key", base);
+  config->database = read_path (file, GROUP, "database", base);
+  config->tls_certificate = read_path (file, GROUP, "tls_certificate", base);
+  config->tls_key = read_path (file, GROUP, "tls_key", base);
   config->public_url = g_key_file_get_string (file, GROUP, "public_url", NULL);
+  config->certificate_keys = read_path (file, CERTIFICATES_GROUP, "keys", base);
+  config->certificate_lab = read_path (file, CERTIFICATES_GROUP, "lab", base);
   if ((text = g_key_file_get_string (file, GROUP, "status_secret", NULL)) != NULL)
     {
       g_free (config->status_secret);
@@ -178,6 +185,10 @@ cb_server_config_save (const CbServerConfig  *config,
   g_key_file_set_string (file, GROUP, "status_secret", config->status_secret);
   g_key_file_set_string (file, CERTIFICATES_GROUP, "prefix", config->certificate_prefix);
   g_key_file_set_integer (file, CERTIFICATES_GROUP, "digits", (int) config->certificate_digits);
+  if (config->certificate_keys != NULL)
+    g_key_file_set_string (file, CERTIFICATES_GROUP, "keys", config->certificate_keys);
+  if (config->certificate_lab != NULL)
+    g_key_file_set_string (file, CERTIFICATES_GROUP, "lab", config->certificate_lab);
   return g_key_file_save_to_file (file, path, error);
 }
 
@@ -315,6 +326,16 @@ cb_server_make_demo (const char  *dir,
       if (!ok)
         return NULL;
     }
+  /* The demo lab signs its certificates with keys of its own. */
+  config->certificate_keys = g_build_filename (dir, "keys", NULL);
+  {
+    g_autofree char *signing = cb_keys_certificate_path (config->certificate_keys);
+    g_autoptr(CbLab) lab = cb_lab_new_default ();
+
+    if (!g_file_test (signing, G_FILE_TEST_EXISTS)
+        && !cb_keys_init (config->certificate_keys, cb_lab_get_name (lab), error))
+      return NULL;
+  }
   if (!cb_server_make_certificate (config->tls_certificate, config->tls_key, "localhost", error) ||
       !cb_server_config_save (config, path, error))
     return NULL;

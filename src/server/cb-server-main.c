@@ -74,7 +74,10 @@ cb_server_main (int    argc,
     }
 
   config = cb_server_config_load (config_path, &error);
-  if (config == NULL || (server = cb_server_new (config, &error)) == NULL || !cb_server_listen (server, &error))
+  if (config == NULL || (server = cb_server_new (config, &error)) == NULL
+      || (config->certificate_keys != NULL
+          && !cb_server_use_certificate_keys (server, config->certificate_keys, config->certificate_lab, &error))
+      || !cb_server_listen (server, &error))
     {
       fprintf (stderr, "calbench-server: %s\n", error->message);
       return 1;
@@ -85,6 +88,8 @@ cb_server_main (int    argc,
   printf ("%s\n", url);
   fflush (stdout);
   g_message ("listening on %s with %s", url, config->database);
+  if (config->certificate_keys == NULL)
+    g_message ("no [certificates] keys: certificates are not issued here");
   if (demo_dir != NULL)
     g_message ("demo accounts' password: %s; TLS certificate to trust: %s", "calbench-demo", config->tls_certificate);
 

@@ -42,6 +42,8 @@ typedef struct
   char   *status_secret;       /* keys the order status codes */
   char   *certificate_prefix;  /* numbers are PREFIX + year + "-" + sequence */
   guint   certificate_digits;
+  char   *certificate_keys;    /* the signing keys' folder (cb-keys.h); NULL: no issuing */
+  char   *certificate_lab;     /* the lab's details (JSON); NULL: the built-in demo lab */
 } CbServerConfig;
 
 /* Renders and signs @record_id as certificate @number of @kind (original,
@@ -101,6 +103,12 @@ void            cb_server_set_renderer    (CbServer        *self,
                                            CbCertificateRenderFunc render,
                                            gpointer         user_data,
                                            GDestroyNotify   destroy);
+/* Issues certificates rendered with the lab's details in @lab_path (NULL:
+ * the built-in demo lab) and signed with the keys in @keys_dir. */
+gboolean        cb_server_use_certificate_keys (CbServer   *self,
+                                           const char      *keys_dir,
+                                           const char      *lab_path,
+                                           GError         **error);
 /* The code a customer gives with /status/ORDER. */
 char           *cb_server_order_code      (CbServer        *self,
                                            const char      *order_number);

@@ -2,10 +2,19 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
 #include <gnutls/gnutls.h>
 
+#include "certificate/cb-keys.h"
+#include "certificate/cb-pdf-sign.h"
 #include "server-test-util.h"
+#include "store/cb-store-accounts.h"
+#include "store/cb-store-certificates.h"
+#include "store/cb-store-demo.h"
 #include "store/cb-store-private.h"
+#include "store/cb-store-staff.h"
 
 /* An approved record of an order for @customer, straight in the server's
  * store: what a certificate is issued for. */
@@ -458,6 +467,75 @@ test_rate_limit (void)
   }
 }
 
+/* The real program on a demo lab with signing keys in its configuration:
+ * an approver's request gets a rendered certificate whose signature checks. */
+static void
+test_issue_signed (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *approver = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *keys = g_build_filename (lab->dir, "keys", NULL);
+  g_autofree char *signer = NULL;
+  JsonObject *issued;
+  CbStore *store;
+  gint64 record, certificate;
+  guint status = 0;
+
+  /* The demo lab instead of the test's, the approver's password known. */
+  g_assert_cmpint (g_remove (lab->config->database), ==, 0);
+  store = cb_store_open (lab->config->database, &error);
+  g_assert_no_error (error);
+  g_assert_true (cb_store_demo_populate (store, &error));
+  g_assert_no_error (error);
+  cb_store_set_password_policy (store, CB_PASSWORD_POLICY_TEST);
+  {
+    gint64 wu = cb_store_staff_find (store, "wu.hong", &error);
+
+    g_assert_no_error (error);
+    g_assert_true (cb_store_set_password (store, wu, "pw-wu.hong", "test account", &error));
+    g_assert_no_error (error);
+  }
+  record = test_count (store, "SELECT max (id) FROM records WHERE state = 'approved'");
+  g_assert_cmpint (record, >, 0);
+  cb_store_close (store);
+
+  g_assert_true (cb_keys_init (keys, "Calbench test lab", &error));
+  g_assert_no_error (error);
+  lab->config->certificate_keys = g_strdup (keys);
+  test_lab_save_config (lab);
+  test_lab_spawn (lab);
+
+  approver = test_login (lab, "wu.hong", "bench-3");
+  body = g_strdup_printf ("{\"record\":%" G_GINT64_FORMAT "}", record);
+  answer = test_request (lab, "POST", "/api/v1/certificates", approver, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, answer, -1, &error));
+  g_assert_no_error (error);
+  issued = json_node_get_object (json_parser_get_root (parser));
+  test_lab_kill (lab);
+
+  /* Stored with its digest, signed by the lab's key, nothing appended. */
+  store = cb_store_open (lab->config->database, &error);
+  g_assert_no_error (error);
+  certificate = json_object_get_int_member (issued, "id");
+  pdf = cb_store_certificate_get_pdf (store, certificate, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (pdf, NULL), 5, "%PDF-", 5);
+  {
+    g_autofree char *digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
+
+    g_assert_cmpstr (digest, ==, json_object_get_string_member (issued, "sha256"));
+  }
+  g_assert_cmpint (cb_pdf_check_signature (pdf, &signer, &error), ==, CB_PDF_SIGNATURE_VALID);
+  g_assert_no_error (error);
+  cb_store_close (store);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -473,6 +551,7 @@ main (int    argc,
   g_test_add_func ("/server/issue-verify", test_issue_and_verify);
   g_test_add_func ("/server/order-status", test_order_status);
   g_test_add_func ("/server/rate-limit", test_rate_limit);
+  g_test_add_func ("/server/issue-signed", test_issue_signed);
 
   return g_test_run ();
 }
