@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -1112,12 +1113,124 @@ on_sign_clicked (CbRecordPage *self)
 
 /* One block as a table: a column per value of a point (a column per repeat
  * of a repeated reading, then its mean), a row per point. */
+static char *
+format_dof (double dof)
+{
+  return isfinite (dof) ? g_strdup_printf ("%.0f", dof) : g_strdup ("∞");
+}
+
+static void
+budget_cell (GtkGrid    *grid,
+             const char *text,
+             int         column,
+             int         row,
+             gboolean    heading)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0 : 1);
+  if (heading)
+    gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_grid_attach (grid, label, column, row, 1, 1);
+}
+
+/* A point's uncertainty budget as the engine computes it now: each
+ * component's contribution and share, the combined and expanded values
+ * and the effective degrees of freedom. */
+static GtkWidget *
+build_budget (CbRecordPage *self,
+              guint         block,
+              guint         point)
+{
+  g_autoptr(CbPointBudget) budget = cb_record_get_point_budget (self->record, block, point);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title;
+  GtkGrid *grid;
+  g_autofree char *heading = NULL;
+  g_autofree char *unit_caption = NULL;
+  int row = 1;
+
+  /* TRANSLATORS: %u is the number of a test point */
+  heading = g_strdup_printf (_("Uncertainty budget of point %u"), point);
+  title = gtk_label_new (heading);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_box_append (GTK_BOX (box), title);
+  if (budget == NULL)
+    return box;
+
+  grid = GTK_GRID (gtk_grid_new ());
+  gtk_grid_set_column_spacing (grid, 18);
+  gtk_grid_set_row_spacing (grid, 4);
+  /* TRANSLATORS: the column of a component's contribution |c|·u, with its unit */
+  unit_caption = g_strdup_printf (_("u(y) / %s"), budget->unit);
+  budget_cell (grid, _("Component"), 0, 0, TRUE);
+  budget_cell (grid, unit_caption, 1, 0, TRUE);
+  budget_cell (grid, _("Share"), 2, 0, TRUE);
+  budget_cell (grid, _("ν"), 3, 0, TRUE);
+  for (guint i = 0; i < budget->n_lines; i++, row++)
+    {
+      const CbBudgetLine *line = &budget->lines[i];
+      g_autofree char *u = isfinite (line->contribution) ? g_strdup_printf ("%.3g", line->contribution) : g_strdup ("—");
+      g_autofree char *share = isfinite (line->share) ? g_strdup_printf ("%.0f %%", 100 * line->share) : g_strdup ("—");
+      g_autofree char *dof = format_dof (line->dof);
+
+      budget_cell (grid, line->label != NULL ? line->label : line->name, 0, row, FALSE);
+      budget_cell (grid, u, 1, row, FALSE);
+      budget_cell (grid, share, 2, row, FALSE);
+      budget_cell (grid, dof, 3, row, FALSE);
+    }
+  {
+    g_autofree char *uc = isfinite (budget->combined) ? g_strdup_printf ("%.3g", budget->combined) : g_strdup ("—");
+    g_autofree char *dof = format_dof (budget->effective_dof);
+    g_autofree char *k = g_strdup_printf ("k = %g", budget->k);
+    g_autofree char *expanded = budget->expanded_text != NULL ? g_strdup_printf ("%s %s", budget->expanded_text, budget->unit)
+                                                              : g_strdup ("—");
+
+    gtk_grid_attach (grid, gtk_separator_new (GTK_ORIENTATION_HORIZONTAL), 0, row++, 4, 1);
+    budget_cell (grid, _("Combined standard uncertainty"), 0, row, FALSE);
+    budget_cell (grid, uc, 1, row, FALSE);
+    budget_cell (grid, "", 2, row, FALSE);
+    budget_cell (grid, dof, 3, row++, FALSE);
+    budget_cell (grid, _("Expanded uncertainty"), 0, row, FALSE);
+    budget_cell (grid, expanded, 1, row, FALSE);
+    budget_cell (grid, k, 2, row++, FALSE);
+  }
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (grid));
+  return box;
+}
+
+/* Built again each time it shows: the budget follows the entered values. */
+static void
+on_budget_popover_show (GtkPopover   *popover,
+                        CbRecordPage *self)
+{
+  GtkWidget *button = gtk_widget_get_parent (GTK_WIDGET (popover));
+  guint block = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "cb-block"));
+  guint point = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "cb-point"));
+
+  if (self->record != NULL)
+    gtk_popover_set_child (popover, build_budget (self, block, point));
+}
+
+static void
+create_budget_popover (GtkMenuButton *button,
+                       gpointer       user_data)
+{
+  GtkWidget *popover = gtk_popover_new ();
+
+  g_signal_connect_object (popover, "show", G_CALLBACK (on_budget_popover_show), user_data, 0);
+  gtk_menu_button_set_popover (button, popover);
+}
+
 static GtkWidget *
 create_block (CbRecordPage *self,
               CbTemplate   *tmpl,
               guint         block,
               JsonArray    *points)
 {
+  gboolean has_budget;
   const char *name = cb_template_get_block_name (tmpl, block);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *title = gtk_label_new (cb_template_get_block_title (tmpl, block));
@@ -1183,6 +1296,12 @@ create_block (CbRecordPage *self,
       gtk_grid_attach (GTK_GRID (grid), header, (int) c + 1, 0, 1, 1);
     }
 
+  {
+    g_autoptr(CbPointBudget) probe = json_array_get_length (points) > 0
+                                     ? cb_record_get_point_budget (self->record, block, 1) : NULL;
+
+    has_budget = probe != NULL;
+  }
   for (guint p = 0; p < json_array_get_length (points); p++)
     {
       g_autofree char *number = g_strdup_printf ("%u", p + 1);
@@ -1192,7 +1311,22 @@ create_block (CbRecordPage *self,
       g_object_set_data (G_OBJECT (index), "cb-block", GUINT_TO_POINTER (block));
       g_object_set_data (G_OBJECT (index), "cb-point", GUINT_TO_POINTER (p + 1));
       g_ptr_array_add (self->point_labels, index);
-      gtk_grid_attach (GTK_GRID (grid), index, 0, (int) p + 1, 1, 1);
+      if (has_budget)
+        {
+          /* The point's number opens its uncertainty budget. */
+          GtkWidget *button = gtk_menu_button_new ();
+
+          gtk_menu_button_set_child (GTK_MENU_BUTTON (button), index);
+          gtk_widget_add_css_class (button, "flat");
+          gtk_widget_add_css_class (button, "cb-point-button");
+          gtk_widget_set_tooltip_text (button, _("The uncertainty budget of this point"));
+          g_object_set_data (G_OBJECT (button), "cb-block", GUINT_TO_POINTER (block));
+          g_object_set_data (G_OBJECT (button), "cb-point", GUINT_TO_POINTER (p + 1));
+          gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (button), create_budget_popover, self, NULL);
+          gtk_grid_attach (GTK_GRID (grid), button, 0, (int) p + 1, 1, 1);
+        }
+      else
+        gtk_grid_attach (GTK_GRID (grid), index, 0, (int) p + 1, 1, 1);
       for (guint c = 0; c < columns->len; c++)
         {
           g_autofree char *id = g_strdup_printf ("%s/%u/%s", name, p + 1, (const char *) g_ptr_array_index (columns, c));

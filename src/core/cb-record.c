@@ -1522,6 +1522,64 @@ cb_record_point_passes (CbRecord *record,
   return passes;
 }
 
+CbPointBudget *
+cb_record_get_point_budget (CbRecord *record,
+                            guint     block,
+                            guint     point)
+{
+  BlockState *state;
+  CbBlock *b;
+  Point *p;
+  CbPointBudget *budget;
+  double denominator = 0;
+  guint n = 0;
+
+  g_return_val_if_fail (record != NULL, NULL);
+  g_return_val_if_fail (block < record->blocks->len, NULL);
+  state = g_ptr_array_index (record->blocks, block);
+  g_return_val_if_fail (point >= 1 && point <= state->points->len, NULL);
+  b = state->block;
+  if (b->combined == NULL)
+    return NULL;
+  p = g_ptr_array_index (state->points, point - 1);
+
+  budget = g_new0 (CbPointBudget, 1);
+  budget->unit = b->combined->unit_text;
+  budget->lines = g_new0 (CbBudgetLine, b->combined->uses->len);
+  budget->combined = p->states[b->combined->slot] == CB_CELL_OK ? p->values[b->combined->slot] : NAN;
+  budget->k = b->expanded->k;
+  budget->expanded = p->states[b->expanded->slot] == CB_CELL_OK ? p->values[b->expanded->slot] : NAN;
+  budget->expanded_text = p->states[b->expanded->slot] == CB_CELL_OK ? p->texts[b->expanded->slot] : NULL;
+  for (guint i = 0; i < b->combined->uses->len; i++)
+    {
+      guint slot = g_array_index (b->combined->uses, guint, i);
+      const CbItem *item = g_ptr_array_index (b->scope.items, slot);
+      CbBudgetLine *line = &budget->lines[n++];
+      double u = p->states[slot] == CB_CELL_OK ? p->values[slot] : NAN;
+
+      line->name = item->name;
+      line->label = item->label;
+      line->contribution = u;
+      line->dof = item->dof;
+      line->share = budget->combined > 0 ? (u * u) / (budget->combined * budget->combined) : NAN;
+      if (u > 0 && isfinite (item->dof))
+        denominator += pow (u, 4) / item->dof;
+    }
+  budget->n_lines = n;
+  budget->effective_dof = denominator > 0 && isfinite (budget->combined)
+                          ? pow (budget->combined, 4) / denominator : INFINITY;
+  return budget;
+}
+
+void
+cb_point_budget_free (CbPointBudget *budget)
+{
+  if (budget == NULL)
+    return;
+  g_free (budget->lines);
+  g_free (budget);
+}
+
 CbConclusion
 cb_record_get_conclusion (CbRecord    *record,
                           const char **text)

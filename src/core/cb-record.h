@@ -128,6 +128,36 @@ gboolean      cb_record_point_passes       (CbRecord          *record,
                                             guint              block,
                                             guint              point,
                                             gboolean          *decided);
+/* One component of a point's uncertainty budget. */
+typedef struct
+{
+  const char *name;
+  const char *label;
+  double      contribution;  /* |c|·u in the budget's unit; NAN until computed */
+  double      dof;           /* INFINITY when the template gives none */
+  double      share;         /* of the combined variance, 0 … 1; NAN until computed */
+} CbBudgetLine;
+
+typedef struct
+{
+  const char   *unit;
+  guint         n_lines;
+  CbBudgetLine *lines;
+  double        combined;       /* NAN until computed */
+  double        effective_dof;  /* Welch–Satterthwaite; INFINITY when every dof is */
+  double        k;
+  double        expanded;
+  const char   *expanded_text;  /* as rounded, or NULL */
+} CbPointBudget;
+
+/* The uncertainty budget of a point (@point from 1) as computed now; NULL
+ * when its block has no uncertainty.  Strings belong to the record. */
+CbPointBudget *cb_record_get_point_budget  (CbRecord          *record,
+                                            guint              block,
+                                            guint              point);
+void          cb_point_budget_free         (CbPointBudget     *budget);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbPointBudget, cb_point_budget_free)
+
 CbConclusion  cb_record_get_conclusion     (CbRecord          *record,
                                             const char       **text);
 /* Environment out of its limits and the like, for the operator. */

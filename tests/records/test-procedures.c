@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <math.h>
 #include <string.h>
 
 #include "record-test-util.h"
@@ -134,6 +135,34 @@ test_multimeter (void)
   g_assert_cmpstr (record_test_text (record, "dcv/3/e"), ==, "0.00002");
   g_assert_cmpstr (record_test_text (record, "dcv/3/mpe"), ==, "0.00040");
   g_assert_cmpstr (record_test_decision (record, "dcv", 3, "spec"), ==, "pass");
+
+  /* The point's budget: the calibrator's share 54.264²/54.463² = 99.27 %;
+   * only repeatability has finite dof (9), so
+   * ν_eff = u_c⁴ / (u_rep⁴ / 9) = 9 × (54.463 / 3.6515)⁴ ≈ 4.454 × 10⁵. */
+  {
+    g_autoptr(CbPointBudget) budget = cb_record_get_point_budget (record, 0, 3);
+    g_autoptr(CbPointBudget) empty = cb_record_get_point_budget (record, 0, 2);
+    double shares = 0;
+
+    g_assert_nonnull (budget);
+    g_assert_cmpuint (budget->n_lines, ==, 3);
+    g_assert_cmpstr (budget->lines[0].name, ==, "u_cal");
+    g_assert_cmpstr (budget->unit, ==, "V");
+    g_assert_cmpfloat_with_epsilon (budget->lines[0].share, 0.99270, 1e-4);
+    g_assert_cmpfloat (budget->lines[0].dof, ==, INFINITY);
+    g_assert_cmpfloat (budget->lines[2].dof, ==, 9);
+    for (guint i = 0; i < budget->n_lines; i++)
+      shares += budget->lines[i].share;
+    g_assert_cmpfloat_with_epsilon (shares, 1.0, 1e-12);
+    g_assert_cmpfloat_with_epsilon (budget->combined, 54.463e-6, 1e-9);
+    g_assert_cmpfloat_with_epsilon (budget->effective_dof / 1e5, 4.454, 0.001);
+    g_assert_cmpfloat (budget->k, ==, 2);
+    g_assert_cmpstr (budget->expanded_text, ==, "0.00011");
+    /* A point not measured yet: the budget is there, its values are not. */
+    g_assert_nonnull (empty);
+    g_assert_true (isnan (empty->combined));
+    g_assert_null (empty->expanded_text);
+  }
   /* Other points are still to be measured. */
   g_assert_cmpint (cb_record_get_conclusion (record, NULL), ==, CB_CONCLUSION_INCOMPLETE);
 }

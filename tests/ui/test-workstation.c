@@ -250,6 +250,25 @@ find_entry (GtkWidget  *widget,
   return NULL;
 }
 
+static GtkWidget *
+find_point_button (GtkWidget *widget,
+                   guint      block,
+                   guint      point)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_widget_has_css_class (widget, "cb-point-button")
+      && GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "cb-block")) == block
+      && GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "cb-point")) == point)
+    return widget;
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found = find_point_button (w, block, point);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static AdwMessageDialog *
 find_dialog (const char *heading)
 {
@@ -538,6 +557,21 @@ test_run_procedure (void)
     g_assert_false (last->voided);
     g_assert_cmpfloat_with_epsilon (g_ascii_strtod (last->value, NULL), 10.0, 0.001);
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, last->value);
+  }
+
+  /* The measured point's number opens its uncertainty budget. */
+  {
+    GtkWidget *button = find_point_button (GTK_WIDGET (page), 0, 3);
+    GtkPopover *popover;
+
+    g_assert_nonnull (button);
+    gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+    popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+    g_assert_nonnull (popover);
+    g_assert_true (grid_has_text (GTK_WIDGET (popover), "Uncertainty budget of point 3"));
+    g_assert_true (grid_has_text (GTK_WIDGET (popover), "Combined standard uncertainty"));
+    g_assert_true (grid_has_text (GTK_WIDGET (popover), "校准源"));
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
