@@ -327,6 +327,13 @@ cb_application_activate (GApplication *application)
         cb_session_set_instrument_port (self->session, "uut",
                                         self->multimeter_port != NULL ? self->multimeter_port : multimeter);
         {
+          g_autofree char *pressure = settings != NULL ? g_settings_get_string (settings, "pressure-port") : NULL;
+          g_autofree char *sensor = settings != NULL ? g_settings_get_string (settings, "sensor-port") : NULL;
+
+          cb_session_set_instrument_port (self->session, "pressure", pressure);
+          cb_session_set_instrument_port (self->session, "sensor", sensor);
+        }
+        {
           g_autofree char *room = settings != NULL ? g_settings_get_string (settings, "room") : NULL;
 
           cb_session_set_room (self->session, self->room != NULL ? self->room : room);

@@ -10,6 +10,7 @@
 #include "cb-record-page.h"
 #include "core/cb-record.h"
 #include "cb-certificate-window.h"
+#include "cb-instrument-panel.h"
 #include "instruments/cb-instrument.h"
 #include "instruments/cb-procedure.h"
 #include "instruments/cb-transport.h"
@@ -34,6 +35,8 @@ struct _CbRecordPage
   GtkButton      *return_button;
   GtkButton      *run_button;
   GtkButton      *acquire_button;
+  GtkToggleButton *instruments_button;
+  CbInstrumentPanel *instrument_panel;
   GtkLabel       *warnings_label;  /* the environment out of its limits */
   char           *current_cell;  /* the reading the cursor was last in */
   GtkButton      *certificate_button;
@@ -506,6 +509,11 @@ update_actions (CbRecordPage *self,
     gtk_widget_set_visible (GTK_WIDGET (self->run_button), self->editable && procedure && self->procedure == NULL);
     gtk_widget_set_visible (GTK_WIDGET (self->acquire_button), self->editable && procedure
                             && cb_session_get_instrument_port (self->session, "uut") != NULL);
+    gtk_widget_set_visible (GTK_WIDGET (self->instruments_button),
+                            cb_session_get_instrument_port (self->session, "calibrator") != NULL
+                            || cb_session_get_instrument_port (self->session, "uut") != NULL
+                            || cb_session_get_instrument_port (self->session, "pressure") != NULL
+                            || cb_session_get_instrument_port (self->session, "sensor") != NULL);
   }
 }
 
@@ -559,6 +567,39 @@ on_return_clicked (CbRecordPage *self)
 /* ------------------------------------------------------------------ */
 
 
+/* The instrument of @driver on @port, with the driver's serial settings
+ * (what a real serial port needs); on a worker thread. */
+static CbInstrument *
+open_instrument (const char    *port,
+                 const char    *driver_name,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  const CbDriver *driver = cb_driver_find (driver_name);
+  CbSerialSettings settings;
+  CbTransport *transport;
+
+  cb_driver_get_serial_settings (driver, &settings);
+  transport = cb_transport_open (port, &settings, cancellable, error);
+  if (transport == NULL)
+    return NULL;
+  return cb_instrument_open (transport, driver, cancellable, error);
+}
+
+/* The driver of a procedure's role. */
+static const char *
+role_driver (const char *role)
+{
+  static const struct { const char *role, *driver; } drivers[] = {
+    { "calibrator", "calibrator" }, { "uut", "dmm" }, { "pressure", "pressure" }, { "sensor", "thermohygrometer" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (drivers); i++)
+    if (g_strcmp0 (drivers[i].role, role) == 0)
+      return drivers[i].driver;
+  return "dmm";
+}
+
 /* Acquire: one reading of the multimeter into the reading under the cursor,
  * set up as the cell's block says (quantity, the point's range). */
 typedef struct
@@ -569,6 +610,7 @@ typedef struct
   CbReading         *reading;
   char              *identity;
   double             scale;
+  const char        *driver;
 } AcquireData;
 
 static void
@@ -590,10 +632,8 @@ acquire_thread (GTask        *task,
   AcquireData *data = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(CbInstrument) instrument = NULL;
-  CbTransport *transport = cb_transport_open (data->port, NULL, cancellable, &error);
 
-  if (transport == NULL
-      || (instrument = cb_instrument_open (transport, cb_driver_find ("dmm"), cancellable, &error)) == NULL
+  if ((instrument = open_instrument (data->port, data->driver, cancellable, &error)) == NULL
       || !cb_instrument_configure (instrument, &data->settings, cancellable, &error)
       || (data->reading = cb_instrument_measure (instrument, cancellable, &error)) == NULL)
     {
@@ -618,6 +658,7 @@ on_acquired (GObject      *source_object,
   CbCell cell;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->acquire_button), TRUE);
+  cb_instrument_panel_set_busy (self->instrument_panel, FALSE);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
@@ -645,6 +686,19 @@ on_acquired (GObject      *source_object,
   if (entry != NULL && GTK_IS_ENTRY (entry))
     gtk_editable_set_text (GTK_EDITABLE (entry), text);
   refresh_cells (self);
+}
+
+/* The panel holds no port any more: the worker of @user_data (a GTask) may
+ * open them. */
+static void
+on_ports_free (GObject      *source_object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  cb_instrument_panel_wait_closed_finish (CB_INSTRUMENT_PANEL (source_object), result, NULL);
+  g_task_run_in_thread (task, g_task_get_source_tag (task));
 }
 
 static void
@@ -682,10 +736,26 @@ on_acquire_clicked (CbRecordPage *self)
   data->cell = g_strdup (self->current_cell);
   data->settings = settings;
   data->scale = scale;
+  data->driver = role_driver (role);
   gtk_widget_set_sensitive (GTK_WIDGET (self->acquire_button), FALSE);
   task = g_task_new (self, NULL, on_acquired, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) acquire_data_free);
-  g_task_run_in_thread (task, acquire_thread);
+  /* The panel lets go of the ports first; then the worker runs. */
+  g_task_set_source_tag (task, acquire_thread);
+  cb_instrument_panel_set_busy (self->instrument_panel, TRUE);
+  cb_instrument_panel_wait_closed_async (self->instrument_panel, NULL, on_ports_free, g_steal_pointer (&task));
+}
+
+static void
+toggle_instruments_activated (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  CbRecordPage *self = CB_RECORD_PAGE (widget);
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->instruments_button)))
+    gtk_toggle_button_set_active (self->instruments_button,
+                                  !gtk_toggle_button_get_active (self->instruments_button));
 }
 
 static gboolean
@@ -782,16 +852,8 @@ open_instruments_thread (GTask        *task,
   for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
     {
       g_autoptr(GError) error = NULL;
-      CbTransport *transport;
-      CbInstrument *instrument;
+      CbInstrument *instrument = open_instrument (wanted[i].port, wanted[i].driver, cancellable, &error);
 
-      transport = cb_transport_open (wanted[i].port, NULL, cancellable, &error);
-      if (transport == NULL)
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      instrument = cb_instrument_open (transport, cb_driver_find (wanted[i].driver), cancellable, &error);
       if (instrument == NULL)
         {
           g_task_return_error (task, g_steal_pointer (&error));
@@ -809,6 +871,7 @@ end_procedure (CbRecordPage *self,
   gtk_revealer_set_reveal_child (self->procedure_bar, FALSE);
   g_clear_object (&self->procedure);
   g_clear_object (&self->procedure_cancellable);
+  cb_instrument_panel_set_busy (self->instrument_panel, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_button), TRUE);
   refresh_cells (self);
   update_actions (self, self->performer);
@@ -960,8 +1023,10 @@ on_run_clicked (CbRecordPage *self)
   gtk_revealer_set_reveal_child (self->procedure_bar, TRUE);
 
   task = g_task_new (self, self->procedure_cancellable, on_instruments_open, g_object_ref (self));
+  g_task_set_source_tag (task, open_instruments_thread);
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
-  g_task_run_in_thread (task, open_instruments_thread);
+  cb_instrument_panel_set_busy (self->instrument_panel, TRUE);
+  cb_instrument_panel_wait_closed_async (self->instrument_panel, NULL, on_ports_free, g_steal_pointer (&task));
 }
 
 static void
@@ -1138,12 +1203,12 @@ budget_cell (GtkGrid    *grid,
 /* A point's uncertainty budget as the engine computes it now: each
  * component's contribution and share, the combined and expanded values
  * and the effective degrees of freedom. */
-static GtkWidget *
-build_budget (CbRecordPage *self,
-              guint         block,
-              guint         point)
+GtkWidget *
+cb_point_budget_view_new (CbRecord *record,
+                          guint     block,
+                          guint     point)
 {
-  g_autoptr(CbPointBudget) budget = cb_record_get_point_budget (self->record, block, point);
+  g_autoptr(CbPointBudget) budget = cb_record_get_point_budget (record, block, point);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *title;
   GtkGrid *grid;
@@ -1211,7 +1276,7 @@ on_budget_popover_show (GtkPopover   *popover,
   guint point = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "cb-point"));
 
   if (self->record != NULL)
-    gtk_popover_set_child (popover, build_budget (self, block, point));
+    gtk_popover_set_child (popover, cb_point_budget_view_new (self->record, block, point));
 }
 
 static void
@@ -1577,6 +1642,7 @@ cb_record_page_class_init (CbRecordPageClass *klass)
   signals[SIGNED] = g_signal_new ("signed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (CB_TYPE_INSTRUMENT_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/calbench/Calbench/ui/cb-record-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, window_title);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, stack);
@@ -1591,6 +1657,10 @@ cb_record_page_class_init (CbRecordPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_return_clicked);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, run_button);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, acquire_button);
+  gtk_widget_class_bind_template_child (widget_class, CbRecordPage, instruments_button);
+  gtk_widget_class_bind_template_child (widget_class, CbRecordPage, instrument_panel);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "record.toggle-instruments", NULL);
+  gtk_widget_class_install_action (widget_class, "record.toggle-instruments", NULL, toggle_instruments_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_acquire_clicked);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, acquire_shortcut, NULL);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, certificate_button);
@@ -1622,6 +1692,7 @@ cb_record_page_set_session (CbRecordPage *self,
 
   if (!g_set_object (&self->session, session))
     return;
+  cb_instrument_panel_set_session (self->instrument_panel, session);
   g_clear_pointer (&self->record, cb_record_free);
   self->record_id = 0;
   gtk_stack_set_visible_child_name (self->stack, "empty");

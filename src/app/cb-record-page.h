@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "cb-session.h"
+#include "core/cb-record.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,11 @@ gboolean    cb_record_page_show_task   (CbRecordPage *self,
                                         GError      **error);
 /* The record id shown, 0 for none. */
 gint64      cb_record_page_get_record  (CbRecordPage *self);
+
+/* A point's uncertainty budget as @record computes it now (what the point's
+ * number on the record page opens). */
+GtkWidget    *cb_point_budget_view_new (CbRecord     *record,
+                                        guint         block,
+                                        guint         point);
 
 G_END_DECLS

@@ -17,6 +17,7 @@ struct _CbInstrument
   gboolean             idn_asked;
   CbMeasureSettings    settings;
   char                *unit;         /* a unit the instrument reported */
+  gboolean             drove;        /* sourced, or sent raw commands: standby on close */
 };
 
 /* Helpers for the SCPI drivers. */

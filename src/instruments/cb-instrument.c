@@ -173,8 +173,11 @@ cb_instrument_unref (CbInstrument *instrument)
 {
   if (instrument == NULL || !g_atomic_ref_count_dec (&instrument->ref))
     return;
+  /* A connection that only identified or measured leaves the output as
+   * the operator set it; one that drove the source ends it in standby. */
   g_mutex_lock (&instrument->lock);
-  make_safe (instrument);
+  if (instrument->drove)
+    make_safe (instrument);
   g_mutex_unlock (&instrument->lock);
   instrument_free (instrument);
 }
@@ -301,6 +304,7 @@ cb_instrument_source (CbInstrument            *instrument,
     }
   else
     {
+      instrument->drove = TRUE;
       ok = instrument->driver->source (instrument, settings, cancellable, error);
       if (!ok)
         after_failure (instrument);
@@ -383,6 +387,8 @@ cb_instrument_query (CbInstrument  *instrument,
   char *reply;
 
   g_mutex_lock (&instrument->lock);
+  /* A raw command may switch the output on. */
+  instrument->drove = TRUE;
   reply = cb_transport_query (instrument->transport, command, cancellable, error);
   if (reply == NULL)
     after_failure (instrument);

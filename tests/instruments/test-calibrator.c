@@ -197,6 +197,22 @@ test_standby_on_close (Fixture       *fixture,
   g_assert_false (cb_sim_get_output_on (fixture->pty->sim));
 }
 
+/* A second connection that only says who the calibrator is (an instrument
+ * panel) leaves the output the operator set when it closes. */
+static void
+test_identify_only_keeps_output (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  CbInstrument *watcher;
+
+  source_ok (fixture, CB_QUANTITY_DC_VOLTAGE, 10, 0);
+  watcher = sim_pty_open (fixture->pty, "calibrator", 200);
+  g_assert_cmpstr (cb_instrument_get_model (watcher), ==, "5520A");
+  cb_instrument_unref (watcher);
+  g_assert_true (cb_sim_get_output_on (fixture->pty->sim));
+  g_assert_cmpfloat (cb_sim_get_output_value (fixture->pty->sim), ==, 10);
+}
+
 static void
 test_33_volts (Fixture       *fixture,
                gconstpointer  data)
@@ -229,6 +245,7 @@ main (int    argc,
   ADD ("/instruments/calibrator/standby/timeout", test_standby_on_timeout);
   ADD ("/instruments/calibrator/standby/cancel", test_standby_on_cancel);
   ADD ("/instruments/calibrator/standby/close", test_standby_on_close);
+  ADD ("/instruments/calibrator/identify-only-keeps-output", test_identify_only_keeps_output);
   ADD ("/instruments/calibrator/33-volts", test_33_volts);
 #undef ADD
 
