@@ -26,6 +26,8 @@ struct _CbApplication
   char           *demo_login;
   char           *calibrator_port;
   char           *multimeter_port;
+  char           *server_url;
+  char           *server_ca;
   char           *room;
   CbSession      *session;
   int             exit_status;
@@ -42,6 +44,10 @@ static const GOptionEntry option_entries[] = {
     N_("The multifunction calibrator's port for this run (else the one in Preferences)"), N_("PORT") },
   { "multimeter", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("The multimeter's port for this run (else the one in Preferences)"), N_("PORT") },
+  { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Sync with the lab server at URL for this run (else the one in Preferences)"), N_("URL") },
+  { "server-ca", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Trust the server certificate in FILE (PEM)"), N_("FILE") },
   { "room", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("The room this bench stands in, for its environment (else the one in Preferences)"), N_("ROOM") },
   { "demo-login", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -214,6 +220,12 @@ cb_application_handle_local_options (GApplication *application,
     if (g_variant_dict_lookup (options, "room", "&s", &login))
       self->room = g_strdup (login);
     login = NULL;
+    if (g_variant_dict_lookup (options, "server", "&s", &login))
+      self->server_url = g_strdup (login);
+    database = NULL;
+    if (g_variant_dict_lookup (options, "server-ca", "^&ay", &database))
+      self->server_ca = g_strdup (database);
+    login = NULL;
     if (g_variant_dict_lookup (options, "demo-login", "&s", &login))
       {
         g_free (self->demo_login);
@@ -338,6 +350,18 @@ cb_application_activate (GApplication *application)
 
           cb_session_set_room (self->session, self->room != NULL ? self->room : room);
         }
+        /* The lab server: this run's option, else the preferences. */
+        {
+          g_autofree char *url = settings != NULL ? g_settings_get_string (settings, "server-url") : NULL;
+          g_autofree char *ca = settings != NULL ? g_settings_get_string (settings, "server-ca") : NULL;
+
+          if (!cb_session_set_server (self->session, self->server_url != NULL ? self->server_url : url,
+                                      self->server_url != NULL ? self->server_ca : ca, &error))
+            {
+              g_printerr (_("calbench: the lab server: %s\n"), error->message);
+              g_clear_error (&error);
+            }
+        }
       }
       if (self->demo_login != NULL)
         {
@@ -362,6 +386,8 @@ cb_application_finalize (GObject *object)
   g_free (self->demo_login);
   g_free (self->calibrator_port);
   g_free (self->multimeter_port);
+  g_free (self->server_url);
+  g_free (self->server_ca);
   g_free (self->room);
 
   G_OBJECT_CLASS (cb_application_parent_class)->finalize (object);

@@ -12,6 +12,7 @@ struct _CbPreferencesWindow
 
   /* Template children */
   AdwEntryRow          *server_row;
+  AdwEntryRow          *server_ca_row;
   AdwEntryRow          *bench_row;
   AdwEntryRow          *room_row;
   AdwEntryRow          *calibrator_row;
@@ -75,6 +76,7 @@ cb_preferences_window_class_init (CbPreferencesWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/calbench/Calbench/ui/cb-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, server_ca_row);
   gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, bench_row);
   gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, room_row);
   gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, calibrator_row);
@@ -97,6 +99,7 @@ cb_preferences_window_new (GtkWindow *parent,
   CbPreferencesWindow *self;
   static const struct { const char *key; gsize offset; } rows[] = {
     { "server-url", G_STRUCT_OFFSET (CbPreferencesWindow, server_row) },
+    { "server-ca", G_STRUCT_OFFSET (CbPreferencesWindow, server_ca_row) },
     { "bench-id", G_STRUCT_OFFSET (CbPreferencesWindow, bench_row) },
     { "room", G_STRUCT_OFFSET (CbPreferencesWindow, room_row) },
     { "calibrator-port", G_STRUCT_OFFSET (CbPreferencesWindow, calibrator_row) },

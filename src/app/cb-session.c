@@ -20,6 +20,8 @@ struct _CbSession
   gboolean  busy;       /* a login runs on the store */
   GHashTable *ports;    /* role → port */
   char       *room;
+  CbSyncClient *sync;   /* NULL without a server */
+  GCancellable *sync_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (CbSession, cb_session, G_TYPE_OBJECT)
@@ -80,12 +82,42 @@ login_thread (GTask        *task,
   g_task_return_pointer (task, staff, (GDestroyNotify) cb_staff_free);
 }
 
+/* Seconds between background syncs, and the longest wait while the server
+ * cannot be reached. */
+#define SYNC_INTERVAL    30
+#define SYNC_MAX_BACKOFF 600
+
+static void
+on_server_login (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_sync_client_login_finish (CB_SYNC_CLIENT (source_object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Offline, or the server does not know this person yet: the bench
+       * works on, and shows it is not syncing. */
+      g_message ("sync: %s", error->message);
+    }
+  /* Background sync: with a token it syncs; without one it reports offline. */
+  cb_sync_client_start (CB_SYNC_CLIENT (source_object), SYNC_INTERVAL, SYNC_MAX_BACKOFF);
+}
+
 static void
 cb_session_finalize (GObject *object)
 {
   CbSession *self = CB_SESSION (object);
 
   g_clear_pointer (&self->staff, cb_staff_free);
+  if (self->sync_cancellable != NULL)
+    g_cancellable_cancel (self->sync_cancellable);
+  g_clear_object (&self->sync_cancellable);
+  if (self->sync != NULL)
+    cb_sync_client_stop (self->sync);
+  g_clear_object (&self->sync);
   g_clear_pointer (&self->store, cb_store_close);
   g_clear_pointer (&self->ports, g_hash_table_unref);
   g_free (self->room);
@@ -223,6 +255,17 @@ cb_session_login_finish (CbSession     *self,
   g_clear_pointer (&self->staff, cb_staff_free);
   self->staff = staff;
   cb_store_set_actor (self->store, staff->login, g_get_host_name ());
+  /* The same person on the server, for this bench's sync: the password
+   * is checked there again and only a token is kept. */
+  if (self->sync != NULL)
+    {
+      LoginData *data = g_task_get_task_data (G_TASK (result));
+
+      g_clear_object (&self->sync_cancellable);
+      self->sync_cancellable = g_cancellable_new ();
+      cb_sync_client_login_async (self->sync, data->login, data->password, self->sync_cancellable,
+                                  on_server_login, self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF_NAME]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGGED_IN]);
   return TRUE;
@@ -235,6 +278,13 @@ cb_session_logout (CbSession *self)
 
   if (self->staff == NULL)
     return;
+  if (self->sync != NULL)
+    {
+      g_cancellable_cancel (self->sync_cancellable);
+      cb_sync_client_stop (self->sync);
+      if (cb_sync_client_get_token (self->sync) != NULL)
+        cb_sync_client_logout_async (self->sync, NULL, NULL, NULL);
+    }
   g_clear_pointer (&self->staff, cb_staff_free);
   cb_store_set_actor (self->store, "workstation", g_get_host_name ());
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF_NAME]);
@@ -322,4 +372,35 @@ cb_session_get_room (CbSession *self)
   g_return_val_if_fail (CB_IS_SESSION (self), NULL);
 
   return self->room;
+}
+
+gboolean
+cb_session_set_server (CbSession   *self,
+                       const char  *url,
+                       const char  *ca_file,
+                       GError     **error)
+{
+  g_autoptr(CbSyncClient) sync = NULL;
+
+  g_return_val_if_fail (CB_IS_SESSION (self), FALSE);
+
+  if (url == NULL || *url == '\0')
+    {
+      g_clear_object (&self->sync);
+      return TRUE;
+    }
+  sync = cb_sync_client_new (self->store, url);
+  if (ca_file != NULL && *ca_file != '\0' && !cb_sync_client_set_ca_file (sync, ca_file, error))
+    return FALSE;
+  cb_sync_client_refresh (sync);
+  g_set_object (&self->sync, sync);
+  return TRUE;
+}
+
+CbSyncClient *
+cb_session_get_sync_client (CbSession *self)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), NULL);
+
+  return self->sync;
 }

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "store/cb-store.h"
+#include "sync/cb-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -57,5 +58,16 @@ const char *cb_session_get_instrument_port (CbSession         *self,
 void        cb_session_set_room          (CbSession           *self,
                                           const char          *room);
 const char *cb_session_get_room          (CbSession           *self);
+
+/* The lab server this bench syncs with (https://HOST:PORT; NULL: none),
+ * trusting the certificate in @ca_file when given.  After each login the
+ * bench logs in there with the same credentials and syncs in the
+ * background; logging out stops it. */
+gboolean      cb_session_set_server      (CbSession           *self,
+                                          const char          *url,
+                                          const char          *ca_file,
+                                          GError             **error);
+/* NULL when the bench has no server. */
+CbSyncClient *cb_session_get_sync_client (CbSession           *self);
 
 G_END_DECLS

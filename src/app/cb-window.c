@@ -35,6 +35,8 @@ struct _CbWindow
   GtkWidget            *sidebar_pane;
   GtkListBox           *sidebar;
   AdwWindowTitle       *sidebar_title;
+  GtkImage             *sync_icon;
+  GtkLabel             *sync_label;
   GtkStack             *stack;
   CbCalculatorPage     *calculator_page;
 
@@ -130,6 +132,51 @@ select_sidebar_row (CbWindow *self)
        row = gtk_widget_get_next_sibling (row))
     if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), name) == 0)
       gtk_list_box_select_row (self->sidebar, GTK_LIST_BOX_ROW (row));
+}
+
+/* Where this bench stands with the lab server. */
+static void
+update_sync_state (CbWindow *self)
+{
+  CbSyncClient *sync = self->session != NULL ? cb_session_get_sync_client (self->session) : NULL;
+  g_autofree char *text = NULL;
+  const char *icon;
+  gint64 pending;
+
+  if (sync == NULL)
+    {
+      gtk_image_set_from_icon_name (self->sync_icon, "network-offline-symbolic");
+      gtk_label_set_text (self->sync_label, _("Not syncing: no lab server is set in Preferences"));
+      return;
+    }
+  pending = cb_sync_client_get_pending (sync);
+  switch (cb_sync_client_get_state (sync))
+    {
+    case CB_SYNC_STATE_SYNCED:
+      icon = "emblem-ok-symbolic";
+      text = g_strdup (_("Synced with the lab server"));
+      break;
+    case CB_SYNC_STATE_PENDING:
+      icon = "emblem-synchronizing-symbolic";
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld change to send", "%lld changes to send",
+                                           (gulong) pending), (long long) pending);
+      break;
+    case CB_SYNC_STATE_CONFLICT:
+      icon = "dialog-warning-symbolic";
+      text = g_strdup (_("Conflict: an administrator must resolve it on the server"));
+      break;
+    case CB_SYNC_STATE_OFFLINE:
+    default:
+      icon = "network-offline-symbolic";
+      text = pending > 0
+             ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Offline: %lld change kept here",
+                                             "Offline: %lld changes kept here", (gulong) pending),
+                                (long long) pending)
+             : g_strdup (_("Offline: the lab server cannot be reached"));
+      break;
+    }
+  gtk_image_set_from_icon_name (self->sync_icon, icon);
+  gtk_label_set_text (self->sync_label, text);
 }
 
 /* The pages the logged-in person's roles open, and who and where in the
@@ -515,12 +562,21 @@ cb_window_constructed (GObject *object)
       cb_record_page_set_session (self->record_page, self->session);
       g_signal_connect_object (self->session, "notify::logged-in", G_CALLBACK (on_session_logged_in), self,
                                G_CONNECT_SWAPPED);
+      if (cb_session_get_sync_client (self->session) != NULL)
+        {
+          g_signal_connect_object (cb_session_get_sync_client (self->session), "notify::state",
+                                   G_CALLBACK (update_sync_state), self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (cb_session_get_sync_client (self->session), "notify::pending",
+                                   G_CALLBACK (update_sync_state), self, G_CONNECT_SWAPPED);
+        }
       /* A signed record leaves my list of things to measure. */
       g_signal_connect_object (self->record_page, "signed", G_CALLBACK (cb_tasks_page_reload), self->tasks_page,
                                G_CONNECT_SWAPPED);
     }
   populate_sidebar (self);
   select_sidebar_row (self);
+  update_sync_state (self);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->sync_label)), self->session != NULL);
   update_shell (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", self->session != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", self->session != NULL);
@@ -629,6 +685,8 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sidebar_pane);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, sync_icon);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, calculator_page);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);

@@ -461,6 +461,8 @@ cb_sync_client_sync_async (CbSyncClient        *self,
   g_task_set_task_data (task, g_new0 (SyncData, 1), (GDestroyNotify) sync_data_free);
   if (self->token == NULL)
     {
+      /* Not logged in there: as far as syncing goes, the bench is offline. */
+      set_state (self, CB_SYNC_STATE_OFFLINE, cb_sync_outbox_pending (self->store, NULL));
       g_task_return_new_error (task, CB_SYNC_ERROR, CB_SYNC_ERROR_UNAUTHORISED, _("not logged in to the server"));
       g_object_unref (task);
       return;

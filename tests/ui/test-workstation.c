@@ -761,6 +761,49 @@ test_lock_and_roles (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The sidebar says where the bench stands with the lab server: nothing set,
+ * or a server that cannot be reached (offline, the changes kept here). */
+static void
+test_sync_state (void)
+{
+  g_autoptr(GtkApplication) app = gtk_application_new (NULL, G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbSession) alone = cb_session_open (lab_path, &error);
+  g_autoptr(CbSession) session = NULL;
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autofree char *url = NULL;
+  CbWindow *window;
+  GtkLabel *label;
+  guint16 port;
+
+  g_assert_no_error (error);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  window = cb_window_new (app, NULL, alone, FALSE);
+  label = child (window, CB_TYPE_WINDOW, "sync_label");
+  g_assert_nonnull (strstr (gtk_label_get_text (label), "no lab server"));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A port that nothing listens on any more. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  url = g_strdup_printf ("https://127.0.0.1:%u", port);
+  session = cb_session_open (lab_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (cb_session_set_server (session, url, NULL, &error));
+  g_assert_no_error (error);
+  window = cb_window_new (app, NULL, session, FALSE);
+  label = child (window, CB_TYPE_WINDOW, "sync_label");
+  log_in (child (window, CB_TYPE_WINDOW, "login_page"), session, "zhang.wei", CB_DEMO_PASSWORD);
+  while (cb_sync_client_get_state (cb_session_get_sync_client (session)) != CB_SYNC_STATE_OFFLINE)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (label), "Offline"));
+  cb_session_logout (session);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* An approved record's certificate, drawn by Poppler from its PDF. */
 static void
 test_certificate_preview (void)
@@ -898,6 +941,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/run-procedure", test_run_procedure);
   g_test_add_func ("/ui/workstation/environment-from-log", test_environment_from_log);
   g_test_add_func ("/ui/workstation/lock-and-roles", test_lock_and_roles);
+  g_test_add_func ("/ui/workstation/sync-state", test_sync_state);
   g_test_add_func ("/ui/workstation/preferences", test_preferences);
   g_test_add_func ("/ui/workstation/certificate-preview", test_certificate_preview);
   g_test_add_func ("/ui/workstation/screenshots", test_screenshots_of_the_lab);
