@@ -134,19 +134,23 @@ select_sidebar_row (CbWindow *self)
       gtk_list_box_select_row (self->sidebar, GTK_LIST_BOX_ROW (row));
 }
 
-/* Where this bench stands with the lab server. */
+/* Where this bench stands with the lab server: a few words in the sidebar,
+ * the whole story in the tooltip. */
 static void
 update_sync_state (CbWindow *self)
 {
   CbSyncClient *sync = self->session != NULL ? cb_session_get_sync_client (self->session) : NULL;
   g_autofree char *text = NULL;
+  const char *tooltip;
   const char *icon;
   gint64 pending;
 
   if (sync == NULL)
     {
       gtk_image_set_from_icon_name (self->sync_icon, "network-offline-symbolic");
-      gtk_label_set_text (self->sync_label, _("Not syncing: no lab server is set in Preferences"));
+      gtk_label_set_text (self->sync_label, _("Not syncing"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label),
+                                   _("No lab server is set in Preferences: this bench keeps its work on its own"));
       return;
     }
   pending = cb_sync_client_get_pending (sync);
@@ -154,16 +158,19 @@ update_sync_state (CbWindow *self)
     {
     case CB_SYNC_STATE_SYNCED:
       icon = "emblem-ok-symbolic";
-      text = g_strdup (_("Synced with the lab server"));
+      text = g_strdup (_("Synced"));
+      tooltip = _("Everything done here has reached the lab server");
       break;
     case CB_SYNC_STATE_PENDING:
       icon = "emblem-synchronizing-symbolic";
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld change to send", "%lld changes to send",
                                            (gulong) pending), (long long) pending);
+      tooltip = _("Changes made here are on their way to the lab server");
       break;
     case CB_SYNC_STATE_CONFLICT:
       icon = "dialog-warning-symbolic";
-      text = g_strdup (_("Conflict: an administrator must resolve it on the server"));
+      text = g_strdup (_("Conflict"));
+      tooltip = _("The lab server kept a change of this bench as a conflict: an administrator must resolve it");
       break;
     case CB_SYNC_STATE_OFFLINE:
     default:
@@ -172,11 +179,13 @@ update_sync_state (CbWindow *self)
              ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Offline: %lld change kept here",
                                              "Offline: %lld changes kept here", (gulong) pending),
                                 (long long) pending)
-             : g_strdup (_("Offline: the lab server cannot be reached"));
+             : g_strdup (_("Offline"));
+      tooltip = _("The lab server cannot be reached; the work stays here and is sent when it can be");
       break;
     }
   gtk_image_set_from_icon_name (self->sync_icon, icon);
   gtk_label_set_text (self->sync_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), tooltip);
 }
 
 /* The pages the logged-in person's roles open, and who and where in the

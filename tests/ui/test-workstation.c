@@ -782,7 +782,8 @@ test_sync_state (void)
 
   window = cb_window_new (app, NULL, alone, FALSE);
   label = child (window, CB_TYPE_WINDOW, "sync_label");
-  g_assert_nonnull (strstr (gtk_label_get_text (label), "no lab server"));
+  g_assert_cmpstr (gtk_label_get_text (label), ==, "Not syncing");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (label)), "No lab server"));
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* A port that nothing listens on any more. */
