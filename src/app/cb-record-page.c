@@ -16,6 +16,7 @@
 #include "instruments/cb-transport.h"
 #include "store/cb-store-environment.h"
 #include "store/cb-store-readings.h"
+#include "store/cb-store-standards.h"
 #include "store/cb-store-records.h"
 #include "store/cb-store-tasks.h"
 
@@ -1404,6 +1405,202 @@ create_block (CbRecordPage *self,
   return box;
 }
 
+/* ------------------------------------------------------------------ */
+/* Standards: one per role of the template, only usable ones chosen     */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  CbRecordPage *self;
+  char         *role;
+  gint64        standard;
+  GtkEntry     *reason;
+} StandardChoice;
+
+static void
+standard_choice_free (StandardChoice *choice)
+{
+  g_object_unref (choice->self);
+  g_free (choice->role);
+  g_free (choice);
+}
+
+static char *
+describe_standard (const CbStandard *standard)
+{
+  /* TRANSLATORS: a standard's asset number, its certificate and until when it is valid */
+  return g_strdup_printf (_("%s · certificate %s · valid until %s"), standard->asset_no,
+                          standard->certificate_no != NULL ? standard->certificate_no : "—",
+                          standard->valid_until != NULL ? standard->valid_until : "—");
+}
+
+static void
+use_standard (CbRecordPage *self,
+              const char   *role,
+              gint64        standard,
+              const char   *reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_store_record_use_standard (cb_session_get_store (self->session), self->record_id,
+                                     cb_session_get_staff_id (self->session), role, standard, reason, &error))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  cb_record_page_show_task (self, self->task_id, NULL);
+}
+
+static void
+on_standard_reason_response (AdwMessageDialog *dialog,
+                             const char       *response,
+                             StandardChoice   *choice)
+{
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (choice->reason))));
+
+  if (g_str_equal (response, "change") && *reason != '\0')
+    use_standard (choice->self, choice->role, choice->standard, reason);
+}
+
+static void
+on_standard_row_activated (GtkListBox    *list,
+                           GtkListBoxRow *row,
+                           CbRecordPage  *self)
+{
+  const char *role = g_object_get_data (G_OBJECT (list), "cb-role");
+  gint64 standard = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "cb-standard"));
+  g_autoptr(CbStandardUsage) current = cb_store_record_standard (cb_session_get_store (self->session),
+                                                                 self->record_id, role, NULL);
+  AdwMessageDialog *dialog;
+  StandardChoice *choice;
+  GtkWidget *reason;
+
+  gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_POPOVER)));
+  if (current == NULL)
+    {
+      use_standard (self, role, standard, NULL);
+      return;
+    }
+  if (current->standard_id == standard)
+    return;
+  choice = g_new0 (StandardChoice, 1);
+  choice->self = g_object_ref (self);
+  choice->role = g_strdup (role);
+  choice->standard = standard;
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                        _("Why Change the Standard?"),
+                                                        _("The standard used so far stays in the record's history with the reason.")));
+  reason = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("Reason"));
+  gtk_entry_set_activates_default (GTK_ENTRY (reason), TRUE);
+  choice->reason = GTK_ENTRY (reason);
+  adw_message_dialog_set_extra_child (dialog, reason);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Keep the Standard"), "change", _("_Change"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "change", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "change");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  adw_message_dialog_set_response_enabled (dialog, "change", FALSE);
+  g_signal_connect (reason, "changed", G_CALLBACK (on_reason_changed), dialog);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_standard_reason_response), choice,
+                         (GClosureNotify) (void (*) (void)) standard_choice_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Every standard of the lab: the usable ones to choose, the others greyed
+ * with the reason they cannot be used (due on …, out of service …). */
+static GtkWidget *
+create_standard_chooser (CbRecordPage *self,
+                         const char   *role)
+{
+  CbStore *store = cb_session_get_store (self->session);
+  g_autoptr(GPtrArray) standards = cb_store_standard_list (store, NULL);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 420);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  g_object_set_data_full (G_OBJECT (list), "cb-role", g_strdup (role), g_free);
+  g_signal_connect_object (list, "row-activated", G_CALLBACK (on_standard_row_activated), self, 0);
+  /* The usable ones first. */
+  for (guint pass = 0; pass < 2 && standards != NULL; pass++)
+    for (guint i = 0; i < standards->len; i++)
+      {
+        CbStandard *standard = g_ptr_array_index (standards, i);
+        g_autoptr(GError) why = NULL;
+        gboolean usable = cb_store_standard_check_usable (store, standard->id, NULL, &why) == CB_STANDARD_USABLE;
+        g_autofree char *title = g_strdup_printf ("%s %s", standard->name, standard->model != NULL ? standard->model : "");
+        g_autofree char *subtitle = usable ? describe_standard (standard) : g_strdup (why->message);
+        GtkWidget *row;
+
+        if (usable != (pass == 0))
+          continue;
+        row = adw_action_row_new ();
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+        gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), usable);
+        gtk_widget_set_sensitive (row, usable);
+        g_object_set_data (G_OBJECT (row), "cb-standard", GSIZE_TO_POINTER ((gsize) standard->id));
+        gtk_list_box_append (GTK_LIST_BOX (list), row);
+      }
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  return scrolled;
+}
+
+/* One row per role of the template: the standard the record uses, and for
+ * its performer a button to choose another. */
+static GtkWidget *
+create_standards_list (CbRecordPage *self,
+                       CbTemplate   *tmpl)
+{
+  CbStore *store = cb_session_get_store (self->session);
+  GtkWidget *list;
+
+  if (cb_template_get_n_standards (tmpl) == 0)
+    return NULL;
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < cb_template_get_n_standards (tmpl); i++)
+    {
+      const char *role = cb_template_get_standard_role (tmpl, i);
+      g_autoptr(CbStandardUsage) usage = cb_store_record_standard (store, self->record_id, role, NULL);
+      g_autoptr(CbStandard) standard = usage != NULL ? cb_store_standard_get (store, usage->standard_id, NULL) : NULL;
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cb_template_get_standard_label (tmpl, i));
+      if (standard != NULL)
+        {
+          g_autofree char *description = describe_standard (standard);
+          g_autofree char *subtitle = g_strdup_printf ("%s %s — %s", standard->name,
+                                                       standard->model != NULL ? standard->model : "", description);
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+        }
+      else
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("No standard chosen yet"));
+      if (self->editable)
+        {
+          GtkWidget *button = gtk_menu_button_new ();
+          GtkWidget *popover = gtk_popover_new ();
+
+          gtk_menu_button_set_label (GTK_MENU_BUTTON (button), standard != NULL ? _("Change…") : _("Choose…"));
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (button, _("Only standards usable today can be chosen; the others say why not"));
+          gtk_popover_set_child (GTK_POPOVER (popover), create_standard_chooser (self, role));
+          gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+          g_object_set_data_full (G_OBJECT (button), "cb-role", g_strdup (role), g_free);
+          gtk_widget_add_css_class (button, "cb-standard-button");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  return list;
+}
+
 /* The method's limits of a condition: "18 … 22 °C", "≤ 85 %RH". */
 static char *
 format_limits (const char *min,
@@ -1495,10 +1692,11 @@ show_record (CbRecordPage *self)
     }
 
   /* What the record takes from outside its points. */
-  if (cb_template_get_n_inputs (tmpl) > 0)
+  if (cb_template_get_n_inputs (tmpl) > 0 || cb_template_get_n_standards (tmpl) > 0)
     {
       GtkWidget *title = gtk_label_new (_("Conditions and Standards"));
       GtkWidget *grid = gtk_grid_new ();
+      GtkWidget *standards = create_standards_list (self, tmpl);
 
       gtk_label_set_xalign (GTK_LABEL (title), 0);
       gtk_widget_add_css_class (title, "heading");
@@ -1541,6 +1739,8 @@ show_record (CbRecordPage *self)
             }
         }
       gtk_box_append (self->blocks_box, title);
+      if (standards != NULL)
+        gtk_box_append (self->blocks_box, standards);
       gtk_box_append (self->blocks_box, grid);
       self->warnings_label = GTK_LABEL (gtk_label_new (NULL));
       gtk_label_set_xalign (self->warnings_label, 0);

@@ -1982,6 +1982,23 @@ cb_template_get_standard_role (const CbTemplate *tmpl,
   return g_ptr_array_index (tmpl->standard_roles, index);
 }
 
+const char *
+cb_template_get_standard_label (const CbTemplate *tmpl,
+                                guint             index)
+{
+  JsonObject *root;
+  JsonArray *standards;
+  JsonObject *standard;
+
+  g_return_val_if_fail (index < tmpl->standard_roles->len, NULL);
+
+  root = json_node_get_object (tmpl->root);
+  standards = json_object_get_array_member (root, "standards");
+  standard = json_array_get_object_element (standards, index);
+  return json_object_has_member (standard, "label") ? json_object_get_string_member (standard, "label")
+                                                    : g_ptr_array_index (tmpl->standard_roles, index);
+}
+
 guint
 cb_template_get_n_parameters (const CbTemplate *tmpl)
 {

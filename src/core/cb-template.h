@@ -134,6 +134,9 @@ const char     *cb_template_get_block_title (const CbTemplate  *tmpl,
 guint           cb_template_get_n_standards (const CbTemplate  *tmpl);
 const char     *cb_template_get_standard_role (const CbTemplate *tmpl,
                                              guint              index);
+/* "多功能校准源": what the role is called on the record. */
+const char     *cb_template_get_standard_label (const CbTemplate *tmpl,
+                                             guint              index);
 guint           cb_template_get_n_parameters (const CbTemplate *tmpl);
 const char     *cb_template_get_parameter_name (const CbTemplate *tmpl,
                                              guint              index);

@@ -140,7 +140,7 @@ cb_store_certificate_facts (CbStore  *store,
 
   stmt = cb_store_query (store,
                          "SELECT d.name, d.asset_no, d.model, d.serial, d.range_text, d.uncertainty,"
-                         " d.certificate_no, d.valid_until FROM standard_usage u JOIN standards d ON d.id = u.standard_id"
+                         " d.certificate_no, d.valid_until FROM standard_usage u JOIN standards d ON d.id = u.standard_id AND u.voided = 0"
                          " WHERE u.record_id = ? GROUP BY d.id ORDER BY MIN (u.id)",
                          error);
   if (stmt == NULL)

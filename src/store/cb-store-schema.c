@@ -238,10 +238,19 @@ static const char migration_3[] =
   " resolution TEXT CHECK (resolution IS NULL OR resolution IN ('server', 'bench')),"
   " resolved_by TEXT, resolution_reason TEXT, " VOIDABLE ");";
 
+/* Version 4: the standards of a record by the template's role, and a
+ * standard changed in a record voided with the reason, never deleted. */
+static const char migration_4[] =
+  "ALTER TABLE standard_usage ADD COLUMN role TEXT;"
+  "ALTER TABLE standard_usage ADD COLUMN voided INTEGER NOT NULL DEFAULT 0 CHECK (voided IN (0, 1));"
+  "ALTER TABLE standard_usage ADD COLUMN void_reason TEXT;"
+  "CREATE INDEX standard_usage_record ON standard_usage (record_id);";
+
 static const char * const migrations[] = {
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
 };
 
 const char * const *

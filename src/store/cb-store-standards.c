@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "cb-store-private.h"
@@ -33,6 +35,7 @@ cb_standard_usage_free (CbStandardUsage *usage)
   if (usage == NULL)
     return;
   g_free (usage->used_at);
+  g_free (usage->role);
   g_free (usage);
 }
 
@@ -80,6 +83,7 @@ read_usage (sqlite3_stmt *stmt)
   usage->standard_id = sqlite3_column_int64 (stmt, 1);
   usage->record_id = sqlite3_column_int64 (stmt, 2);
   usage->used_at = cb_store_column_dup (stmt, 3);
+  usage->role = cb_store_column_dup (stmt, 4);
   return usage;
 }
 
@@ -270,7 +274,7 @@ cb_store_standard_usage_list (CbStore  *store,
                               GError  **error)
 {
   sqlite3_stmt *stmt = cb_store_query (store,
-                                       "SELECT id, standard_id, record_id, used_at FROM standard_usage"
+                                       "SELECT id, standard_id, record_id, used_at, role FROM standard_usage"
                                        " WHERE standard_id = ?1 ORDER BY used_at DESC, id DESC",
                                        error);
 
@@ -346,4 +350,117 @@ cb_store_external_certificate_list (CbStore  *store,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, standard_id);
   return cb_store_read_all (store, stmt, read_certificate, (GDestroyNotify) cb_external_certificate_free, error);
+}
+
+GPtrArray *
+cb_store_record_standards (CbStore  *store,
+                           gint64    record_id,
+                           GError  **error)
+{
+  sqlite3_stmt *stmt = cb_store_query (store, "SELECT id, standard_id, record_id, used_at, role FROM standard_usage"
+                                              " WHERE record_id = ? AND voided = 0 ORDER BY id", error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, record_id);
+  return cb_store_read_all (store, stmt, read_usage, (GDestroyNotify) cb_standard_usage_free, error);
+}
+
+CbStandardUsage *
+cb_store_record_standard (CbStore     *store,
+                          gint64       record_id,
+                          const char  *role,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) used = cb_store_record_standards (store, record_id, error);
+  CbStandardUsage *legacy = NULL;
+
+  if (used == NULL)
+    return NULL;
+  for (guint i = used->len; i > 0; i--)
+    {
+      CbStandardUsage *usage = g_ptr_array_index (used, i - 1);
+
+      if (g_strcmp0 (usage->role, role) == 0)
+        return g_ptr_array_steal_index (used, i - 1);
+      if (usage->role == NULL)
+        legacy = usage;
+    }
+  if (legacy != NULL)
+    {
+      guint index;
+
+      g_ptr_array_find (used, legacy, &index);
+      return g_ptr_array_steal_index (used, index);
+    }
+  return NULL;
+}
+
+gboolean
+cb_store_record_use_standard (CbStore     *store,
+                              gint64       record_id,
+                              gint64       staff_id,
+                              const char  *role,
+                              gint64       standard_id,
+                              const char  *reason,
+                              GError     **error)
+{
+  g_autoptr(CbStoreRow) row = cb_store_row_new ("standard_usage");
+  g_autoptr(CbStandardUsage) current = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *performer = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *now = cb_store_now_utc ();
+
+  if (!cb_store_expect_text (role, _("standard role"), _("a role of the record's template"), error) ||
+      !cb_store_expect_row (store, "records", record_id, _("record"), _("an existing record"), error))
+    return FALSE;
+  performer = cb_store_get_field (store, "records", record_id, "performer_id", error);
+  state = cb_store_get_field (store, "records", record_id, "state", error);
+  if (state == NULL)
+    return FALSE;
+  if (performer == NULL || g_ascii_strtoll (performer, NULL, 10) != staff_id)
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
+                   _("only the performer chooses the standards of record %lld"), (long long) record_id);
+      return FALSE;
+    }
+  if (g_str_equal (state, "approved"))
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE,
+                   _("record %lld is approved: its standards can no longer change"), (long long) record_id);
+      return FALSE;
+    }
+  if (cb_store_standard_check_usable (store, standard_id, NULL, error) != CB_STANDARD_USABLE)
+    return FALSE;
+
+  current = cb_store_record_standard (store, record_id, role, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (current != NULL && current->standard_id == standard_id)
+    return TRUE;
+  if (current != NULL && (reason == NULL || reason[strspn (reason, " \t\n")] == '\0'))
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_REASON_REQUIRED,
+                   _("%s already has a standard: changing it needs a reason"), role);
+      return FALSE;
+    }
+
+  cb_store_row_id (row, "standard_id", standard_id);
+  cb_store_row_id (row, "record_id", record_id);
+  cb_store_row_text (row, "used_at", now);
+  cb_store_row_text (row, "role", role);
+  if (!cb_store_begin (store, error))
+    return FALSE;
+  if ((current != NULL && !cb_store_void (store, "standard_usage", current->id, reason, error))
+      || cb_store_row_insert (store, row, NULL, error) == 0
+      || !cb_store_commit (store, error))
+    {
+      cb_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -41,6 +41,7 @@ typedef struct
   gint64  standard_id;
   gint64  record_id;
   char   *used_at;
+  char   *role;           /* the template's role, NULL when not given */
 } CbStandardUsage;
 
 typedef struct
@@ -95,6 +96,30 @@ gint64                cb_store_standard_usage_add          (CbStore             
 /* CbStandardUsage, newest first. */
 GPtrArray            *cb_store_standard_usage_list         (CbStore                *store,
                                                             gint64                  standard_id,
+                                                            GError                **error);
+
+/* The standards @record_id uses now (CbStandardUsage, oldest first; a
+ * replaced one is voided and not listed). */
+GPtrArray            *cb_store_record_standards            (CbStore                *store,
+                                                            gint64                  record_id,
+                                                            GError                **error);
+/* The standard @record_id uses for @role: the one chosen for it, else one
+ * given when the record was started without a role; NULL when none (with
+ * @error unset). */
+CbStandardUsage      *cb_store_record_standard             (CbStore                *store,
+                                                            gint64                  record_id,
+                                                            const char             *role,
+                                                            GError                **error);
+/* Uses @standard_id as the record's standard for @role (a role of its
+ * template): only the performer, only while the record is not approved, only
+ * a standard usable today; replacing the one the role had needs a reason
+ * and voids it with that reason. */
+gboolean              cb_store_record_use_standard         (CbStore                *store,
+                                                            gint64                  record_id,
+                                                            gint64                  staff_id,
+                                                            const char             *role,
+                                                            gint64                  standard_id,
+                                                            const char             *reason,
                                                             GError                **error);
 
 /* Registers the standard's new calibration certificate from an outside

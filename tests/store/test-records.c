@@ -13,6 +13,7 @@
 #include "store/cb-store-private.h"
 #include "store/cb-store-readings.h"
 #include "store/cb-store-records.h"
+#include "store/cb-store-standards.h"
 
 #define PASSWORD "检定规程-2026"
 
@@ -586,6 +587,62 @@ test_enter_and_history (Fixture       *fixture,
   g_assert_cmpstr (((CbStoredReading *) g_ptr_array_index (history, 1))->value, ==, "0.49");
 }
 
+/* A record's standards by role: the one given at the start stands for the
+ * template's role; another usable one replaces it only with a reason, the
+ * old one voided; unusable ones and other people are refused. */
+static void
+test_record_standards (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) used = NULL;
+  g_autoptr(CbStandardUsage) current = NULL;
+  gint64 record = start_record (fixture);
+  gint64 second = add (fixture->store, "standards", "asset_no", "BZ-0010", "name", "数字压力计",
+                       "valid_until", "2099-06-30", NULL);
+
+  current = cb_store_record_standard (fixture->store, record, "pressure_standard", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (current);
+  g_assert_cmpint (current->standard_id, ==, fixture->standard);
+  g_clear_pointer (&current, cb_standard_usage_free);
+
+  /* Choosing the same one again changes nothing and needs no reason. */
+  g_assert_true (cb_store_record_use_standard (fixture->store, record, fixture->performer, "pressure_standard",
+                                               fixture->standard, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (cb_store_record_use_standard (fixture->store, record, fixture->performer, "pressure_standard",
+                                                second, " ", &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_REASON_REQUIRED);
+  g_clear_error (&error);
+  g_assert_false (cb_store_record_use_standard (fixture->store, record, fixture->performer, "pressure_standard",
+                                                fixture->expired, "换用", &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE);
+  g_assert_nonnull (strstr (error->message, "BZ-0008"));
+  g_clear_error (&error);
+  g_assert_false (cb_store_record_use_standard (fixture->store, record, fixture->performer, "pressure_standard",
+                                                fixture->out_of_service, "换用", &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE);
+  g_clear_error (&error);
+  g_assert_false (cb_store_record_use_standard (fixture->store, record, fixture->checker, "pressure_standard",
+                                                second, "换用", &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_RULE);
+  g_clear_error (&error);
+
+  g_assert_true (cb_store_record_use_standard (fixture->store, record, fixture->performer, "pressure_standard",
+                                               second, "原标准器送检", &error));
+  g_assert_no_error (error);
+  current = cb_store_record_standard (fixture->store, record, "pressure_standard", &error);
+  g_assert_cmpint (current->standard_id, ==, second);
+  g_assert_cmpstr (current->role, ==, "pressure_standard");
+  used = cb_store_record_standards (fixture->store, record, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (used->len, ==, 1);
+  /* The replaced one is voided with the reason, not deleted. */
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM standard_usage"
+                                   " WHERE voided = 1 AND void_reason = '原标准器送检'"), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -602,6 +659,7 @@ main (int    argc,
   ADD ("/store/certificates/issued-frozen", test_issued_certificate_frozen);
   ADD ("/store/find", test_find);
   ADD ("/store/records/enter-and-history", test_enter_and_history);
+  ADD ("/store/records/standards", test_record_standards);
 #undef ADD
   g_test_add_func ("/store/migration/from-version-1", test_migration_from_version_1);
 

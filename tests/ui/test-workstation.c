@@ -18,6 +18,7 @@
 #include "store/cb-store-environment.h"
 #include "store/cb-store-readings.h"
 #include "store/cb-store-records.h"
+#include "store/cb-store-standards.h"
 #include "store/cb-store-tasks.h"
 
 /* One demo lab for every test: it takes a few seconds to make. */
@@ -805,6 +806,105 @@ test_sync_state (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+find_by_type (GtkWidget *widget,
+              GType      type,
+              const char *css_class)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (css_class == NULL || gtk_widget_has_css_class (widget, css_class)))
+    return widget;
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found = find_by_type (w, type, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The standards picker offers only usable standards and says why the others
+ * cannot be used; another one replaces the record's with a reason. */
+static void
+test_standards_picker (void)
+{
+  g_autoptr(CbSession) session = logged_in_as ("li.qiang");
+  CbStore *store = cb_session_get_store (session);
+  GtkWidget *window = gtk_window_new ();
+  CbRecordPage *page = g_object_new (CB_TYPE_RECORD_PAGE, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbStandardUsage) before = NULL;
+  g_autoptr(CbStandardUsage) after = NULL;
+  GtkWidget *button, *list, *chosen = NULL;
+  AdwMessageDialog *dialog;
+  guint usable = 0, unusable = 0;
+  gint64 record = 0, task = 0, standard;
+
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open (lab_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT r.id, r.task_id FROM records r"
+                                             " JOIN template_versions v ON v.id = r.template_version_id"
+                                             " JOIN staff s ON s.id = r.performer_id"
+                                             " WHERE v.document LIKE '%jjf1587%' AND s.login = 'li.qiang'"
+                                             " AND r.state IN ('draft', 'returned') ORDER BY r.id LIMIT 1",
+                                     -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    record = sqlite3_column_int64 (stmt, 0);
+    task = sqlite3_column_int64 (stmt, 1);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  cb_record_page_set_session (page, session);
+  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_no_error (error);
+  before = cb_store_record_standard (store, record, "calibrator", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (before);
+
+  button = find_by_type (GTK_WIDGET (page), GTK_TYPE_MENU_BUTTON, "cb-standard-button");
+  g_assert_nonnull (button);
+  list = find_by_type (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))), GTK_TYPE_LIST_BOX, NULL);
+  g_assert_nonnull (list);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "cb-standard"));
+
+      if (!gtk_widget_get_sensitive (row))
+        {
+          unusable++;
+          g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "cannot be used"));
+          g_assert_cmpint (cb_store_standard_check_usable (store, id, NULL, NULL), !=, CB_STANDARD_USABLE);
+        }
+      else
+        {
+          usable++;
+          /* Usable ones first. */
+          g_assert_cmpuint (unusable, ==, 0);
+          if (chosen == NULL && id != before->standard_id)
+            chosen = row;
+        }
+    }
+  g_assert_cmpuint (usable, >, 1);
+  g_assert_cmpuint (unusable, >, 0);
+  g_assert_nonnull (chosen);
+  standard = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (chosen), "cb-standard"));
+
+  g_signal_emit_by_name (list, "row-activated", chosen);
+  dialog = find_dialog ("Why Change the Standard?");
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "原校准源送检");
+  adw_message_dialog_response (dialog, "change");
+  after = cb_store_record_standard (store, record, "calibrator", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->standard_id, ==, standard);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* An approved record's certificate, drawn by Poppler from its PDF. */
 static void
 test_certificate_preview (void)
@@ -943,6 +1043,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/environment-from-log", test_environment_from_log);
   g_test_add_func ("/ui/workstation/lock-and-roles", test_lock_and_roles);
   g_test_add_func ("/ui/workstation/sync-state", test_sync_state);
+  g_test_add_func ("/ui/workstation/standards-picker", test_standards_picker);
   g_test_add_func ("/ui/workstation/preferences", test_preferences);
   g_test_add_func ("/ui/workstation/certificate-preview", test_certificate_preview);
   g_test_add_func ("/ui/workstation/screenshots", test_screenshots_of_the_lab);
