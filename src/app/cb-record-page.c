@@ -1425,6 +1425,15 @@ standard_choice_free (StandardChoice *choice)
   g_free (choice);
 }
 
+/* "多功能校准器 5522A": the standard's name and model. */
+static char *
+name_standard (const CbStandard *standard)
+{
+  if (standard->model == NULL || *standard->model == '\0')
+    return g_strdup (standard->name);
+  return g_strdup_printf ("%s %s", standard->name, standard->model);
+}
+
 static char *
 describe_standard (const CbStandard *standard)
 {
@@ -1532,7 +1541,7 @@ create_standard_chooser (CbRecordPage *self,
         CbStandard *standard = g_ptr_array_index (standards, i);
         g_autoptr(GError) why = NULL;
         gboolean usable = cb_store_standard_check_usable (store, standard->id, NULL, &why) == CB_STANDARD_USABLE;
-        g_autofree char *title = g_strdup_printf ("%s %s", standard->name, standard->model != NULL ? standard->model : "");
+        g_autofree char *title = name_standard (standard);
         g_autofree char *subtitle = usable ? describe_standard (standard) : g_strdup (why->message);
         GtkWidget *row;
 
@@ -1574,9 +1583,9 @@ create_standards_list (CbRecordPage *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cb_template_get_standard_label (tmpl, i));
       if (standard != NULL)
         {
+          g_autofree char *name = name_standard (standard);
           g_autofree char *description = describe_standard (standard);
-          g_autofree char *subtitle = g_strdup_printf ("%s %s — %s", standard->name,
-                                                       standard->model != NULL ? standard->model : "", description);
+          g_autofree char *subtitle = g_strdup_printf ("%s — %s", name, description);
 
           adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
         }

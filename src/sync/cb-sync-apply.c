@@ -593,6 +593,27 @@ failed:
   return NULL;
 }
 
+/* How many of @entries (read a little past @limit) to send: @limit, or a
+ * few more so that a row's insert is never cut in two. */
+static guint
+whole_rows (GPtrArray *entries,
+            guint      limit)
+{
+  guint n = MIN (limit, entries->len);
+
+  while (n > 0 && n < entries->len)
+    {
+      const CbAuditEntry *entry = g_ptr_array_index (entries, n);
+      const CbAuditEntry *before = g_ptr_array_index (entries, n - 1);
+
+      if (!g_str_equal (entry->action, "insert") || !g_str_equal (before->action, "insert") ||
+          entry->row != before->row || !g_str_equal (entry->table, before->table))
+        break;
+      n++;
+    }
+  return n;
+}
+
 CbSyncPage *
 cb_sync_serve_page (CbStore  *store,
                     gint64    after,
@@ -603,16 +624,19 @@ cb_sync_serve_page (CbStore  *store,
   g_autoptr(GPtrArray) hashes = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   gint64 last;
+  guint n;
 
-  limit = CLAMP (limit, 1, CB_SYNC_MAX_CHANGES);
-  entries = cb_store_audit_read (store, after, limit, &hashes, error);
+  limit = CLAMP (limit, 1, CB_SYNC_MAX_CHANGES - 100);
+  /* A little more than asked, so that a row's insert is not cut in two. */
+  entries = cb_store_audit_read (store, after, limit + 100, &hashes, error);
   if (entries == NULL)
     return NULL;
   last = cb_store_audit_last_seq (store, error);
   if (last < 0)
     return NULL;
   page->next = after;
-  for (guint i = 0; i < entries->len; i++)
+  n = whole_rows (entries, limit);
+  for (guint i = 0; i < n; i++)
     {
       CbAuditEntry *entry = g_ptr_array_index (entries, i);
 
@@ -655,18 +679,10 @@ cb_sync_outbox_take (CbStore  *store,
   entries = cb_store_audit_read (store, acked, limit + 100, &hashes, error);
   if (entries == NULL)
     return NULL;
-  for (guint i = 0; i < entries->len; i++)
+  for (guint i = 0, n = whole_rows (entries, limit); i < n; i++)
     {
       CbAuditEntry *entry = g_ptr_array_index (entries, i);
 
-      if (i >= limit)
-        {
-          const CbAuditEntry *before = g_ptr_array_index (entries, i - 1);
-
-          if (!g_str_equal (entry->action, "insert") || !g_str_equal (before->action, "insert") ||
-              entry->row != before->row || !g_str_equal (entry->table, before->table))
-            break;
-        }
       g_ptr_array_add (batch->changes, cb_sync_change_new (cb_audit_entry_copy (entry), g_ptr_array_index (hashes, i)));
     }
   rows = cb_store_sync_rows_unreported (store, CB_SYNC_PEER_SERVER, error);

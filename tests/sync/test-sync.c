@@ -604,6 +604,50 @@ test_background (void)
   cb_store_close (a);
 }
 
+/* A page of the server's chain never ends inside a row's insert: the
+ * bench would get a row without its other fields. */
+static void
+test_page_keeps_rows_whole (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("calbench-page-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "lab.db", NULL);
+  CbStore *store = cb_store_open (path, &error);
+  const char *fields[] = { "name", "address", "phone", "credit_code" };
+  const char *values[] = { "廊坊某仪表厂", "廊坊市广阳区", "0316-1234567", "91131000MA00000000" };
+  g_autoptr(CbSyncPage) page = NULL;
+  g_autoptr(CbSyncPage) rest = NULL;
+  gint64 first;
+
+  g_assert_no_error (error);
+  cb_store_set_actor (store, "admin", "server");
+  first = cb_store_audit_last_seq (store, &error) + 1;
+  g_assert_cmpint (cb_store_insert (store, "customers", fields, values, 4, NULL, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_store_insert (store, "customers", fields, values, 4, NULL, &error), >, 0);
+  g_assert_no_error (error);
+
+  /* Two changes asked for: the first row's four come. */
+  page = cb_sync_serve_page (store, first - 1, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->changes->len, ==, 4);
+  g_assert_cmpint (page->next, ==, first + 3);
+  g_assert_true (page->more);
+  rest = cb_sync_serve_page (store, page->next, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rest->changes->len, ==, 4);
+  g_assert_false (rest->more);
+
+  cb_store_close (store);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *file = g_strconcat (path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+
+      g_remove (file);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -619,6 +663,7 @@ main (int    argc,
   g_test_add_func ("/sync/kill-during-push", test_kill_during_push);
   g_test_add_func ("/sync/background", test_background);
   g_test_add_func ("/sync/lease", test_lease);
+  g_test_add_func ("/sync/page-keeps-rows-whole", test_page_keeps_rows_whole);
 
   return g_test_run ();
 }
