@@ -77,7 +77,8 @@ cb_cli_sync (int    argc,
   g_autofree char *db = NULL, *server = NULL, *login = NULL, *password_file = NULL, *token = NULL;
   g_autofree char *ca_file = NULL, *workstation = NULL;
   g_autofree char *password = NULL;
-  gboolean json = FALSE, logged_in = FALSE, ok;
+  gboolean json = FALSE, logged_in = FALSE, enrol = FALSE, ok;
+  gssize accounts = -1;
   CbSyncReport report = { 0, 0 };
   Wait wait = { loop, NULL };
   GOptionEntry entries[] = {
@@ -88,6 +89,8 @@ cb_cli_sync (int    argc,
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Use a token from an earlier login instead"), "TOKEN" },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the server certificate in FILE (PEM)"), "FILE" },
     { "workstation", 0, 0, G_OPTION_ARG_STRING, &workstation, N_("This bench's name (default: the host name)"), "NAME" },
+    { "enrol", 0, 0, G_OPTION_ARG_NONE, &enrol,
+      N_("Set up a new bench: make the database if there is none, pull the lab and take the people's credentials (an admin's login)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the outcome as JSON"), NULL },
     { NULL }
   };
@@ -102,8 +105,8 @@ cb_cli_sync (int    argc,
     return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("give --login with --password-file, or --token"));
   if (!g_str_has_prefix (server, "https://"))
     return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("--server %s: the server speaks HTTPS only"), server);
-  if (!g_file_test (db, G_FILE_TEST_EXISTS))
-    return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("--db %s: no such file"), db);
+  if (!enrol && !g_file_test (db, G_FILE_TEST_EXISTS))
+    return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("--db %s: no such file (a new bench is set up with --enrol)"), db);
   if (password_file != NULL && (password = read_password (password_file, &error)) == NULL)
     return cb_cli_fail_error (CB_CLI_EXIT_BAD_INPUT, error);
 
@@ -131,6 +134,13 @@ cb_cli_sync (int    argc,
   cb_sync_client_sync_async (client, NULL, on_done, &wait);
   ok = cb_sync_client_sync_finish (client, wait_for (&wait), &report, &error);
   g_clear_object (&wait.result);
+  if (ok && enrol)
+    {
+      cb_sync_client_take_credentials_async (client, NULL, on_done, &wait);
+      accounts = cb_sync_client_take_credentials_finish (client, wait_for (&wait), &error);
+      g_clear_object (&wait.result);
+      ok = accounts >= 0;
+    }
 
   /* A token made for this run does not outlive it. */
   if (logged_in)
@@ -154,6 +164,11 @@ cb_cli_sync (int    argc,
       json_builder_add_string_value (builder, state_name (cb_sync_client_get_state (client)));
       json_builder_set_member_name (builder, "pending");
       json_builder_add_int_value (builder, cb_sync_client_get_pending (client));
+      if (accounts >= 0)
+        {
+          json_builder_set_member_name (builder, "accounts");
+          json_builder_add_int_value (builder, accounts);
+        }
       if (!ok)
         {
           json_builder_set_member_name (builder, "error");
@@ -169,5 +184,9 @@ cb_cli_sync (int    argc,
     printf (_("%u changes acknowledged by the server, %u server changes read; state: %s, %lld pending\n"),
             report.pushed, report.pulled, state_name (cb_sync_client_get_state (client)),
             (long long) cb_sync_client_get_pending (client));
+  if (!json && accounts >= 0)
+    printf (g_dngettext (GETTEXT_PACKAGE, "%lld person can log in on this bench while offline\n",
+                         "%lld people can log in on this bench while offline\n", (gulong) accounts),
+            (long long) accounts);
   return CB_CLI_EXIT_OK;
 }

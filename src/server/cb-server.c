@@ -443,6 +443,27 @@ handle_pull (CbServer          *self,
   cb_server_reply_json (msg, SOUP_STATUS_OK, text);
 }
 
+/* The credentials an enrolling bench needs to log people in offline: the
+ * salted hashes as the store keeps them, never a password.  Only an admin
+ * (who sets the bench up) fetches them. */
+static void
+handle_credentials (CbServer          *self,
+                    SoupServerMessage *msg)
+{
+  g_autoptr(GPtrArray) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  credentials = cb_store_credentials_export (self->store, &error);
+  if (credentials == NULL)
+    {
+      cb_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server", error->message);
+      return;
+    }
+  text = cb_sync_credentials_encode (credentials);
+  cb_server_reply_json (msg, SOUP_STATUS_OK, text);
+}
+
 static void
 handle_master (CbServer          *self,
                SoupServerMessage *msg,
@@ -776,6 +797,11 @@ on_api (SoupServer        *server,
     handle_push (self, msg, &caller);
   else if (get && g_str_equal (route, "/sync/pull"))
     handle_pull (self, msg, query);
+  else if (get && g_str_equal (route, "/master/accounts"))
+    {
+      if (require_role (self, msg, &caller, "admin"))
+        handle_credentials (self, msg);
+    }
   else if (get && g_str_has_prefix (route, "/master/"))
     handle_master (self, msg, route + strlen ("/master/"));
   else if (get && g_str_equal (route, "/conflicts"))

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cb-store-accounts.h"
+#include "cb-store-staff.h"
 #include "cb-store-private.h"
 
 #define SALT_LENGTH 16
@@ -267,4 +268,101 @@ cb_store_reauthenticate (CbStore     *store,
   if (login == NULL)
     return FALSE;
   return check_password (store, staff_id, login, password, error);
+}
+
+void
+cb_credentials_free (CbCredentials *credentials)
+{
+  if (credentials == NULL)
+    return;
+  g_free (credentials->login);
+  g_clear_pointer (&credentials->hash, g_bytes_unref);
+  g_clear_pointer (&credentials->salt, g_bytes_unref);
+  g_free (credentials->locked_until);
+  g_free (credentials);
+}
+
+static gpointer
+read_credentials (sqlite3_stmt *stmt)
+{
+  CbCredentials *credentials = g_new0 (CbCredentials, 1);
+
+  credentials->login = cb_store_column_dup (stmt, 0);
+  credentials->hash = g_bytes_new (sqlite3_column_blob (stmt, 1), (gsize) sqlite3_column_bytes (stmt, 1));
+  credentials->salt = g_bytes_new (sqlite3_column_blob (stmt, 2), (gsize) sqlite3_column_bytes (stmt, 2));
+  credentials->iterations = (guint) sqlite3_column_int (stmt, 3);
+  credentials->locked_until = cb_store_column_dup (stmt, 4);
+  return credentials;
+}
+
+GPtrArray *
+cb_store_credentials_export (CbStore  *store,
+                             GError  **error)
+{
+  sqlite3_stmt *stmt = cb_store_query (store, "SELECT s.login, a.password_hash, a.salt, a.iterations, a.locked_until"
+                                              " FROM accounts a JOIN staff s ON s.id = a.staff_id"
+                                              " WHERE a.voided = 0 AND s.active = 1 AND s.voided = 0 ORDER BY s.login",
+                                       error);
+
+  if (stmt == NULL)
+    return NULL;
+  return cb_store_read_all (store, stmt, read_credentials, (GDestroyNotify) cb_credentials_free, error);
+}
+
+gboolean
+cb_store_credentials_import (CbStore    *store,
+                             GPtrArray  *credentials,
+                             GError    **error)
+{
+  g_return_val_if_fail (credentials != NULL, FALSE);
+
+  if (!cb_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < credentials->len; i++)
+    {
+      const CbCredentials *c = g_ptr_array_index (credentials, i);
+      gint64 staff_id = c->login != NULL ? cb_store_staff_find (store, c->login, NULL) : 0;
+      sqlite3_stmt *stmt = NULL;
+      int rc;
+
+      if (staff_id == 0)
+        {
+          g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND,
+                       _("credentials of “%s”: nobody of that login is here yet (pull the server's changes first)"),
+                       c->login != NULL ? c->login : "");
+          goto failed;
+        }
+      if (c->hash == NULL || g_bytes_get_size (c->hash) != HASH_LENGTH
+          || c->salt == NULL || g_bytes_get_size (c->salt) != SALT_LENGTH || c->iterations == 0)
+        {
+          g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID,
+                       _("credentials of “%s”: expected a %d-byte hash, a %d-byte salt and a number of iterations"),
+                       c->login, HASH_LENGTH, SALT_LENGTH);
+          goto failed;
+        }
+      sqlite3_prepare_v2 (store->db,
+                          "INSERT INTO accounts (staff_id, password_hash, salt, iterations, failures, locked_until)"
+                          " VALUES (?1, ?2, ?3, ?4, 0, ?5)"
+                          " ON CONFLICT (staff_id) DO UPDATE SET password_hash = ?2, salt = ?3,"
+                          " iterations = ?4, locked_until = ?5",
+                          -1, &stmt, NULL);
+      sqlite3_bind_int64 (stmt, 1, staff_id);
+      sqlite3_bind_blob (stmt, 2, g_bytes_get_data (c->hash, NULL), HASH_LENGTH, SQLITE_TRANSIENT);
+      sqlite3_bind_blob (stmt, 3, g_bytes_get_data (c->salt, NULL), SALT_LENGTH, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 4, (int) MIN (c->iterations, (guint) G_MAXINT));
+      if (c->locked_until != NULL)
+        sqlite3_bind_text (stmt, 5, c->locked_until, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          cb_store_set_sqlite_error (store, error, _("accounts"));
+          goto failed;
+        }
+    }
+  return cb_store_commit (store, error);
+
+failed:
+  cb_store_rollback (store);
+  return FALSE;
 }

@@ -43,4 +43,28 @@ gboolean  cb_store_reauthenticate      (CbStore           *store,
                                         const char        *password,
                                         GError           **error);
 
+/* One person's credentials as the store keeps them (never the password):
+ * what a bench needs to log people in while offline. */
+typedef struct
+{
+  char   *login;
+  GBytes *hash;          /* PBKDF2-SHA-256 */
+  GBytes *salt;
+  guint   iterations;
+  char   *locked_until;  /* UTC, or NULL */
+} CbCredentials;
+
+void       cb_credentials_free          (CbCredentials     *credentials);
+/* The credentials of every active person with a password. */
+GPtrArray *cb_store_credentials_export  (CbStore           *store,
+                                         GError           **error);
+/* Takes @credentials (CbCredentials) for the people of the same logins
+ * here, in one transaction: a login unknown here, a hash or salt of the
+ * wrong length or no iterations refuses them all, naming the login. */
+gboolean   cb_store_credentials_import  (CbStore           *store,
+                                         GPtrArray         *credentials,
+                                         GError           **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbCredentials, cb_credentials_free)
+
 G_END_DECLS

@@ -162,31 +162,43 @@ read_row_map (sqlite3_stmt *stmt)
 GPtrArray *
 cb_store_sync_rows_unreported (CbStore     *store,
                                const char  *peer,
+                               guint        limit,
                                GError     **error)
 {
   sqlite3_stmt *stmt = cb_store_query (store,
                                        "SELECT tbl, peer_row, local_row FROM sync_rows"
-                                       " WHERE peer = ?1 AND reported = 0 ORDER BY tbl, local_row", error);
+                                       " WHERE peer = ?1 AND reported = 0 ORDER BY tbl, local_row LIMIT ?2", error);
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, peer, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, limit);
   return cb_store_read_all (store, stmt, read_row_map, (GDestroyNotify) cb_sync_row_map_free, error);
 }
 
 gboolean
 cb_store_sync_rows_reported (CbStore     *store,
                              const char  *peer,
+                             GPtrArray   *rows,
                              GError     **error)
 {
-  sqlite3_stmt *stmt = cb_store_prepare_cached (store,
-                                                "UPDATE sync_rows SET reported = 1 WHERE peer = ?1 AND reported = 0",
-                                                error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CbSyncRowMap *map = g_ptr_array_index (rows, i);
+      sqlite3_stmt *stmt = cb_store_prepare_cached (store,
+                                                    "UPDATE sync_rows SET reported = 1"
+                                                    " WHERE peer = ?1 AND tbl = ?2 AND local_row = ?3",
+                                                    error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, peer, -1, SQLITE_STATIC);
-  return step_done (store, stmt, _("sync rows"), error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, peer, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, map->table, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, map->local_row);
+      if (!step_done (store, stmt, _("sync rows"), error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 char *

@@ -75,12 +75,16 @@ gboolean        cb_store_sync_row_map          (CbStore        *store,
                                                 gint64          local_row,
                                                 gboolean        reported,
                                                 GError        **error);
-/* CbSyncRowMap of @peer not yet reported to it. */
+/* At most @limit CbSyncRowMap of @peer not yet reported to it. */
 GPtrArray      *cb_store_sync_rows_unreported  (CbStore        *store,
                                                 const char     *peer,
+                                                guint           limit,
                                                 GError        **error);
+/* @rows (CbSyncRowMap, as cb_store_sync_rows_unreported() gave them) have
+ * reached @peer. */
 gboolean        cb_store_sync_rows_reported    (CbStore        *store,
                                                 const char     *peer,
+                                                GPtrArray      *rows,
                                                 GError        **error);
 /* The table that @table.@field refers to, NULL when it is no reference. */
 char           *cb_store_sync_reference        (CbStore        *store,

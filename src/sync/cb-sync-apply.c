@@ -685,7 +685,7 @@ cb_sync_outbox_take (CbStore  *store,
 
       g_ptr_array_add (batch->changes, cb_sync_change_new (cb_audit_entry_copy (entry), g_ptr_array_index (hashes, i)));
     }
-  rows = cb_store_sync_rows_unreported (store, CB_SYNC_PEER_SERVER, error);
+  rows = cb_store_sync_rows_unreported (store, CB_SYNC_PEER_SERVER, CB_SYNC_MAX_CHANGES, error);
   if (rows == NULL)
     return NULL;
   g_ptr_array_extend_and_steal (batch->rows, g_steal_pointer (&rows));
@@ -727,7 +727,7 @@ cb_sync_outbox_acknowledge (CbStore           *store,
         goto failed;
       next = ack->seq;
     }
-  if (!cb_store_sync_rows_reported (store, CB_SYNC_PEER_SERVER, error) ||
+  if (!cb_store_sync_rows_reported (store, CB_SYNC_PEER_SERVER, batch->rows, error) ||
       !cb_store_sync_state_set (store, CB_SYNC_PEER_SERVER, next, pulled, error))
     goto failed;
   return cb_store_commit (store, error);

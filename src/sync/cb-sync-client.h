@@ -80,6 +80,16 @@ gboolean      cb_sync_client_sync_finish  (CbSyncClient         *self,
                                            GAsyncResult         *result,
                                            CbSyncReport         *report,
                                            GError              **error);
+/* Enrolling a bench: the people's credentials from the server (an admin's
+ * token), kept in the bench's store so that they log in while offline.
+ * The staff must have been pulled first.  Finishes with how many. */
+void          cb_sync_client_take_credentials_async  (CbSyncClient        *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gssize        cb_sync_client_take_credentials_finish (CbSyncClient       *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
 /* Syncs now and then every @interval_seconds, backing off (doubling, up to
  * @max_backoff_seconds) while the server cannot be reached. */
 void          cb_sync_client_start        (CbSyncClient         *self,

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cb-sync-codec.h"
+#include "store/cb-store-accounts.h"
 #include "core/cb-json-text.h"
 
 G_DEFINE_QUARK (cb-sync-error-quark, cb_sync_error)
@@ -731,4 +732,141 @@ cb_sync_error_decode (const char  *data,
     g_set_error (error, CB_SYNC_ERROR, sync_code, _("the server answered %u: %s"), status, message);
   else
     g_set_error (error, CB_SYNC_ERROR, sync_code, _("the server answered %u"), status);
+}
+
+static char *
+hex_encode (GBytes *bytes)
+{
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+  GString *text = g_string_sized_new (length * 2);
+
+  for (gsize i = 0; i < length; i++)
+    g_string_append_printf (text, "%02x", data[i]);
+  return g_string_free (text, FALSE);
+}
+
+static GBytes *
+hex_decode (const char  *text,
+            const char  *where,
+            GError     **error)
+{
+  gsize length = strlen (text);
+  g_autofree guint8 *data = NULL;
+
+  if (length == 0 || length % 2 != 0)
+    {
+      g_set_error (error, CB_SYNC_ERROR, CB_SYNC_ERROR_MALFORMED,
+                   _("%s: expected an even number of hex digits"), where);
+      return NULL;
+    }
+  data = g_malloc (length / 2);
+  for (gsize i = 0; i < length; i += 2)
+    {
+      int high = g_ascii_xdigit_value (text[i]);
+      int low = g_ascii_xdigit_value (text[i + 1]);
+
+      if (high < 0 || low < 0)
+        {
+          g_set_error (error, CB_SYNC_ERROR, CB_SYNC_ERROR_MALFORMED,
+                       _("%s: “%c” at %u is not a hex digit"), where, high < 0 ? text[i] : text[i + 1],
+                       (guint) (high < 0 ? i : i + 1));
+          return NULL;
+        }
+      data[i / 2] = (guint8) (high * 16 + low);
+    }
+  return g_bytes_new_take (g_steal_pointer (&data), length / 2);
+}
+
+char *
+cb_sync_credentials_encode (GPtrArray *credentials)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "accounts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < credentials->len; i++)
+    {
+      const CbCredentials *c = g_ptr_array_index (credentials, i);
+      g_autofree char *hash = hex_encode (c->hash);
+      g_autofree char *salt = hex_encode (c->salt);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "login");
+      json_builder_add_string_value (builder, c->login);
+      json_builder_set_member_name (builder, "hash");
+      json_builder_add_string_value (builder, hash);
+      json_builder_set_member_name (builder, "salt");
+      json_builder_add_string_value (builder, salt);
+      json_builder_set_member_name (builder, "iterations");
+      json_builder_add_int_value (builder, c->iterations);
+      json_builder_set_member_name (builder, "locked_until");
+      if (c->locked_until != NULL)
+        json_builder_add_string_value (builder, c->locked_until);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return cb_json_to_text (root, FALSE);
+}
+
+GPtrArray *
+cb_sync_credentials_decode (const char  *data,
+                            gsize        length,
+                            GError     **error)
+{
+  static const char * const top[] = { "accounts", NULL };
+  static const char * const members[] = { "login", "hash", "salt", "iterations", "locked_until", NULL };
+  g_autoptr(JsonObject) object = cb_sync_parse_object (data, length, error);
+  g_autoptr(GPtrArray) credentials = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_credentials_free);
+  JsonNode *node;
+  JsonArray *array;
+
+  if (object == NULL || !cb_sync_check_members (object, top, NULL, error))
+    return NULL;
+  node = json_object_get_member (object, "accounts");
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, CB_SYNC_ERROR, CB_SYNC_ERROR_MALFORMED, _("accounts: expected an array"));
+      return NULL;
+    }
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("accounts[%u]", i);
+      g_autofree char *hash_where = g_strdup_printf ("accounts[%u].hash", i);
+      g_autofree char *salt_where = g_strdup_printf ("accounts[%u].salt", i);
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(CbCredentials) c = g_new0 (CbCredentials, 1);
+      const char *login, *hash, *salt, *locked_until;
+      JsonObject *entry;
+      gint64 iterations;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          g_set_error (error, CB_SYNC_ERROR, CB_SYNC_ERROR_MALFORMED, _("%s: expected an object"), where);
+          return NULL;
+        }
+      entry = json_node_get_object (element);
+      if (!cb_sync_check_members (entry, members, where, error)
+          || !cb_sync_get_string (entry, "login", where, FALSE, &login, error)
+          || !cb_sync_get_string (entry, "hash", where, FALSE, &hash, error)
+          || !cb_sync_get_string (entry, "salt", where, FALSE, &salt, error)
+          || !cb_sync_get_int (entry, "iterations", where, 1, &iterations, error)
+          || !cb_sync_get_string (entry, "locked_until", where, TRUE, &locked_until, error))
+        return NULL;
+      c->login = g_strdup (login);
+      c->iterations = (guint) MIN (iterations, G_MAXUINT);
+      c->locked_until = g_strdup (locked_until);
+      if ((c->hash = hex_decode (hash, hash_where, error)) == NULL
+          || (c->salt = hex_decode (salt, salt_where, error)) == NULL)
+        return NULL;
+      g_ptr_array_add (credentials, g_steal_pointer (&c));
+    }
+  return g_steal_pointer (&credentials);
 }

@@ -131,6 +131,13 @@ CbSyncPage   *cb_sync_page_decode     (const char         *data,
                                        gsize               length,
                                        GError            **error);
 
+/* {"accounts": [{"login", "hash", "salt" (hex), "iterations", "locked_until"}]}:
+ * the credentials an enrolling bench takes (CbCredentials of cb-store-accounts.h). */
+char         *cb_sync_credentials_encode (GPtrArray       *credentials);
+GPtrArray    *cb_sync_credentials_decode (const char      *data,
+                                       gsize               length,
+                                       GError            **error);
+
 /* {"error": {"code": CODE, "message": MESSAGE}}: what the server answers
  * on failure, and the GError it means on the client. */
 char         *cb_sync_error_encode    (const char         *code,

@@ -110,11 +110,17 @@ test_bookkeeping (void)
   g_assert_cmpint (cb_store_sync_row_lookup (store, "bench-1", "staff", 7, &error), ==, staff);
   g_assert_cmpint (cb_store_sync_row_reverse (store, "bench-1", "staff", staff, &error), ==, 7);
   g_assert_cmpint (cb_store_sync_row_lookup (store, "bench-2", "staff", 7, &error), ==, 0);
-  unreported = cb_store_sync_rows_unreported (store, "bench-1", &error);
+  g_assert_true (cb_store_sync_row_map (store, "bench-1", "staff", 8, staff + 100, FALSE, &error));
+  /* A batch at a time: only those sent are marked. */
+  unreported = cb_store_sync_rows_unreported (store, "bench-1", 1, &error);
   g_assert_cmpuint (unreported->len, ==, 1);
-  g_assert_true (cb_store_sync_rows_reported (store, "bench-1", &error));
+  g_assert_true (cb_store_sync_rows_reported (store, "bench-1", unreported, &error));
   g_clear_pointer (&unreported, g_ptr_array_unref);
-  unreported = cb_store_sync_rows_unreported (store, "bench-1", &error);
+  unreported = cb_store_sync_rows_unreported (store, "bench-1", 10, &error);
+  g_assert_cmpuint (unreported->len, ==, 1);
+  g_assert_true (cb_store_sync_rows_reported (store, "bench-1", unreported, &error));
+  g_clear_pointer (&unreported, g_ptr_array_unref);
+  unreported = cb_store_sync_rows_unreported (store, "bench-1", 10, &error);
   g_assert_cmpuint (unreported->len, ==, 0);
 
   reference = cb_store_sync_reference (store, "staff_roles", "staff_id");

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "server/server-test-util.h"
+#include "store/cb-store-accounts.h"
 #include "store/cb-store-audit.h"
 #include "store/cb-store-staff.h"
 #include "store/cb-store-sync.h"
@@ -604,6 +605,69 @@ test_background (void)
   cb_store_close (a);
 }
 
+static void
+on_credentials_taken (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gssize
+take_credentials (CbSyncClient  *client,
+                  GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cb_sync_client_take_credentials_async (client, NULL, on_credentials_taken, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return cb_sync_client_take_credentials_finish (client, result, error);
+}
+
+/* A new bench, empty, pulls the lab and takes the people's credentials
+ * with an admin's token: then they log in there offline; a metrologist's
+ * token does not get them. */
+static void
+test_enrol (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbSyncClient) metrologist = NULL;
+  g_autoptr(CbSyncClient) admin = NULL;
+  CbStore *bench;
+
+  test_lab_start (lab);
+  bench = test_lab_open_bench (lab, "bench-new");
+  g_assert_cmpint (cb_store_login (bench, "zhang.wei", "pw-zhang.wei", NULL), ==, 0);
+
+  metrologist = test_client_new (lab, bench, "zhang.wei");
+  sync_ok (metrologist);
+  g_assert_cmpint (take_credentials (metrologist, &error), <, 0);
+  g_assert_error (error, CB_SYNC_ERROR, CB_SYNC_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+
+  admin = test_client_new (lab, bench, "admin");
+  g_assert_cmpint (take_credentials (admin, &error), ==, 5);
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_store_login (bench, "zhang.wei", "pw-zhang.wei", &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_store_login (bench, "li.na", "not her password", &error), ==, 0);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* Work done on the new bench reaches the server. */
+  add_customers (bench, "enrolled", 1);
+  sync_ok (admin);
+  g_assert_cmpint (cb_sync_client_get_state (admin), ==, CB_SYNC_STATE_SYNCED);
+  g_assert_cmpint (test_count (cb_server_get_store (lab->server),
+                               "SELECT count(*) FROM customers WHERE name = 'enrolled-0'"), ==, 1);
+  assert_chain (bench);
+  cb_store_close (bench);
+}
+
 /* A page of the server's chain never ends inside a row's insert: the
  * bench would get a row without its other fields. */
 static void
@@ -664,6 +728,7 @@ main (int    argc,
   g_test_add_func ("/sync/background", test_background);
   g_test_add_func ("/sync/lease", test_lease);
   g_test_add_func ("/sync/page-keeps-rows-whole", test_page_keeps_rows_whole);
+  g_test_add_func ("/sync/enrol", test_enrol);
 
   return g_test_run ();
 }
