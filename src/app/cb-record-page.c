@@ -41,6 +41,7 @@ struct _CbRecordPage
   GtkLabel       *warnings_label;  /* the environment out of its limits */
   char           *current_cell;  /* the reading the cursor was last in */
   GtkButton      *certificate_button;
+  GtkButton      *print_record_button;
   GtkRevealer    *procedure_bar;
   GtkProgressBar *procedure_progress;
   GtkToggleButton *pause_button;
@@ -774,6 +775,97 @@ acquire_shortcut (GtkWidget *widget,
 }
 
 /* The issued certificate of an approved record, or a draft of it. */
+/* The PDF of a laid-out certificate or record, drawn on a worker thread
+ * (the layout holds copies of everything it prints). */
+typedef struct
+{
+  CbCertificate *certificate;  /* until the window takes it */
+} Drawing;
+
+static void
+drawing_free (Drawing *drawing)
+{
+  g_clear_pointer (&drawing->certificate, cb_certificate_free);
+  g_free (drawing);
+}
+
+static void
+draw_pdf_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Drawing *drawing = task_data;
+  GError *error = NULL;
+  GBytes *pdf = cb_certificate_to_pdf (drawing->certificate, &error);
+
+  if (pdf == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, pdf, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+present_preview (CbRecordPage  *self,
+                 CbCertificate *certificate,
+                 GBytes        *pdf)
+{
+  g_autoptr(GError) error = NULL;
+  CbCertificateWindow *window;
+
+  window = cb_certificate_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), certificate, pdf, &error);
+  if (window == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_pdf_drawn (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CbRecordPage *self = CB_RECORD_PAGE (source_object);
+  Drawing *drawing = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = g_task_propagate_pointer (G_TASK (result), &error);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->certificate_button), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->print_record_button), TRUE);
+  if (pdf == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  /* The window takes the layout over from the task. */
+  present_preview (self, g_steal_pointer (&drawing->certificate), pdf);
+}
+
+/* Shows @certificate (taken), drawing its PDF first when @pdf is NULL. */
+static void
+preview (CbRecordPage  *self,
+         CbCertificate *certificate,
+         GBytes        *pdf)
+{
+  g_autoptr(GTask) task = NULL;
+  Drawing *drawing;
+
+  if (pdf != NULL)
+    {
+      present_preview (self, certificate, pdf);
+      return;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->certificate_button), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->print_record_button), FALSE);
+  task = g_task_new (self, NULL, on_pdf_drawn, NULL);
+  drawing = g_new0 (Drawing, 1);
+  drawing->certificate = certificate;
+  g_task_set_task_data (task, drawing, (GDestroyNotify) drawing_free);
+  g_task_run_in_thread (task, draw_pdf_thread);
+}
+
 static void
 on_certificate_clicked (CbRecordPage *self)
 {
@@ -786,7 +878,6 @@ on_certificate_clicked (CbRecordPage *self)
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   CbCertificate *certificate = NULL;
-  CbCertificateWindow *window;
   gint64 id;
 
   if (facts == NULL)
@@ -805,19 +896,30 @@ on_certificate_clicked (CbRecordPage *self)
                                     issued != NULL && issued->issued_at != NULL ? issued->issued_at : today, &error);
   if (certificate == NULL)
     goto failed;
-  if (pdf == NULL && (pdf = cb_certificate_to_pdf (certificate, &error)) == NULL)
-    {
-      cb_certificate_free (certificate);
-      goto failed;
-    }
-  window = cb_certificate_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), certificate, pdf, &error);
-  if (window == NULL)
-    goto failed;
-  gtk_window_present (GTK_WINDOW (window));
+  preview (self, certificate, pdf);
   return;
 
 failed:
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error != NULL ? error->message : _("No certificate")));
+}
+
+/* The original record on paper: the same layout code as the certificate. */
+static void
+on_print_record_clicked (CbRecordPage *self)
+{
+  CbStore *store = cb_session_get_store (self->session);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbLab) lab = cb_lab_new_default ();
+  g_autoptr(CbCertificateFacts) facts = cb_store_certificate_facts (store, self->record_id, &error);
+  CbCertificate *layout;
+
+  if (facts == NULL
+      || (layout = cb_certificate_new_original (lab, self->record, facts, facts->sample_label, &error)) == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  preview (self, layout, NULL);
 }
 
 typedef struct
@@ -1874,6 +1976,8 @@ cb_record_page_class_init (CbRecordPageClass *klass)
   gtk_widget_class_add_binding (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, acquire_shortcut, NULL);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, certificate_button);
   gtk_widget_class_bind_template_callback (widget_class, on_certificate_clicked);
+  gtk_widget_class_bind_template_child (widget_class, CbRecordPage, print_record_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_print_record_clicked);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, procedure_bar);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, procedure_progress);
   gtk_widget_class_bind_template_child (widget_class, CbRecordPage, pause_button);
@@ -1947,6 +2051,7 @@ cb_record_page_show_task (CbRecordPage  *self,
                                      task->sample_label != NULL ? task->sample_label : "");
       adw_status_page_set_description (self->empty_status, description);
       gtk_stack_set_visible_child_name (self->stack, "empty");
+      gtk_widget_set_visible (GTK_WIDGET (self->print_record_button), FALSE);
       return TRUE;
     }
   record = cb_store_record_load (store, record_id, error);
@@ -1977,6 +2082,7 @@ cb_record_page_show_task (CbRecordPage  *self,
   }
   fill_environment_from_log (self);
   show_record (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->print_record_button), TRUE);
   if (task->sample_label != NULL)
     {
       g_autofree char *subtitle = g_strdup_printf ("%s · %s", task->sample_label,

@@ -55,6 +55,7 @@ struct _CbCertificate
   CbLab              *lab;           /* a copy: the certificate outlives its caller's */
   CbTemplateKind      kind;
   gboolean            notice;        /* a verification that failed: 检定结果通知书 */
+  gboolean            original;      /* the original record, printed: no seal, no QR code */
   char               *number;
   char               *certificate_kind;
   char               *replaced_number;
@@ -317,6 +318,55 @@ build_tables (CbCertificate  *self,
   return TRUE;
 }
 
+/* Every column of every block, as the record holds them: the original
+ * record printed. */
+static void
+build_all_tables (CbCertificate *self,
+                  CbRecord      *record)
+{
+  CbTemplate *tmpl = cb_record_get_template (record);
+  g_autoptr(JsonNode) results = cb_record_results_to_json (record);
+  JsonObject *blocks = json_object_get_object_member (json_node_get_object (results), "blocks");
+
+  for (guint b = 0; b < cb_template_get_n_blocks (tmpl); b++)
+    {
+      const char *block = cb_template_get_block_name (tmpl, b);
+      JsonArray *points = json_object_get_array_member (blocks, block);
+      g_autoptr(GList) members = NULL;
+      Table *table;
+
+      if (points == NULL || json_array_get_length (points) == 0)
+        continue;
+      table = g_new0 (Table, 1);
+      table->title = g_strdup (cb_template_get_block_title (tmpl, b));
+      table->n_rows = json_array_get_length (points);
+      table->columns = g_ptr_array_new ();
+      g_ptr_array_add (self->tables, table);
+      members = json_object_get_members (json_object_get_object_member (json_array_get_object_element (points, 0),
+                                                                        "cells"));
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          g_autofree char *first = g_strdup_printf ("%s/1/%s", block, (const char *) l->data);
+          Column *column = g_new0 (Column, 1);
+          CbCell cell;
+
+          column->cells = g_new0 (char *, table->n_rows + 1);
+          if (cb_record_get_cell (record, first, &cell, NULL) && cell.label != NULL)
+            column->title = cell.unit != NULL && g_strcmp0 (cell.unit, "1") != 0
+                            ? g_strdup_printf ("%s\n%s", cell.label, cell.unit) : g_strdup (cell.label);
+          else
+            column->title = g_strdup (l->data);
+          for (guint p = 0; p < table->n_rows; p++)
+            {
+              g_autofree char *id = g_strdup_printf ("%s/%u/%s", block, p + 1, (const char *) l->data);
+
+              column->cells[p] = cell_text (record, id);
+            }
+          g_ptr_array_add (table->columns, column);
+        }
+    }
+}
+
 /* A signature's time as people read it: local date and minute. */
 static char *
 signed_text (const char *name,
@@ -541,7 +591,8 @@ draw_page_frame (Flow *flow)
   CbCertificate *self = flow->self;
   g_autofree char *page = g_strdup_printf ("第 %u 页 共 %u 页  Page %u of %u", flow->page + 1, self->n_pages,
                                            flow->page + 1, self->n_pages);
-  g_autofree char *number = g_strdup_printf ("证书编号 Certificate No.: %s", self->number);
+  g_autofree char *number = g_strdup_printf (self->original ? "记录 Record: %s" : "证书编号 Certificate No.: %s",
+                                             self->number);
   g_autofree char *identifier = g_strdup_printf ("电子证书标识 Identifier: %s", self->identifier);
 
   if (!drawing (flow))
@@ -561,12 +612,19 @@ draw_page_frame (Flow *flow)
   cairo_move_to (flow->cr, MARGIN, BOTTOM + 12);
   cairo_line_to (flow->cr, CB_A4_WIDTH - MARGIN, BOTTOM + 12);
   cairo_stroke (flow->cr);
-  text (flow, MARGIN, BOTTOM + 16, 0, "本证书为电子证书，请到发证机构官网验证  Electronic certificate: verify it on the issuer's website",
-        7, FALSE, PANGO_ALIGN_LEFT, TRUE);
-  text (flow, MARGIN, BOTTOM + 30, 0, identifier, 7.5, FALSE, PANGO_ALIGN_LEFT, TRUE);
+  if (self->original)
+    text (flow, MARGIN, BOTTOM + 16, 0, "原始记录，打印自实验室数据库  Original record, printed from the laboratory's store",
+          7, FALSE, PANGO_ALIGN_LEFT, TRUE);
+  else
+    {
+      text (flow, MARGIN, BOTTOM + 16, 0, "本证书为电子证书，请到发证机构官网验证  Electronic certificate: verify it on the issuer's website",
+            7, FALSE, PANGO_ALIGN_LEFT, TRUE);
+      text (flow, MARGIN, BOTTOM + 30, 0, identifier, 7.5, FALSE, PANGO_ALIGN_LEFT, TRUE);
+    }
   text (flow, CB_A4_WIDTH - MARGIN - text_width (flow, page, 7.5, FALSE), BOTTOM + 30, 0, page, 7.5, FALSE,
         PANGO_ALIGN_LEFT, TRUE);
-  draw_seam (flow);
+  if (!self->original)
+    draw_seam (flow);
 }
 
 static void
@@ -759,12 +817,14 @@ cover (Flow *flow)
   CbCertificate *self = flow->self;
   const CbCertificateFacts *f = self->facts;
   gboolean verification = self->kind == CB_TEMPLATE_KIND_VERIFICATION;
-  const char *title = self->notice ? "检定结果通知书" : verification ? "检定证书"
+  const char *title = self->original ? "原始记录" : self->notice ? "检定结果通知书" : verification ? "检定证书"
                       : self->kind == CB_TEMPLATE_KIND_TEST ? "检测报告" : "校准证书";
-  const char *title_en = self->notice ? "Notice of Verification Result" : verification ? "Verification Certificate"
+  const char *title_en = self->original ? "Original Record" : self->notice ? "Notice of Verification Result"
+                         : verification ? "Verification Certificate"
                          : self->kind == CB_TEMPLATE_KIND_TEST ? "Test Report" : "Calibration Certificate";
   const char *done = verification ? "检定" : self->kind == CB_TEMPLATE_KIND_TEST ? "检测" : "校准";
-  g_autofree char *number = g_strdup_printf ("证书编号 Certificate No.: %s", self->number);
+  g_autofree char *number = g_strdup_printf (self->original ? "样品编号 Sample No.: %s" : "证书编号 Certificate No.: %s",
+                                             self->number);
   g_autofree char *performed = date_part (f->performed_at);
   g_autofree char *received = g_strdup (f->received != NULL ? f->received : "—");
   g_autofree char *performer = signed_text (f->performer, f->performed_at);
@@ -831,7 +891,10 @@ cover (Flow *flow)
   y += pair (flow, y, half, "签发日期", "Date of issue", self->issued_at,
              verification && !self->notice ? "有效期至" : NULL, "Valid until", self->valid_until);
 
-  /* The seal over the date of issue, the QR code at the foot. */
+  /* The seal over the date of issue, the QR code at the foot: only on a
+   * certificate. */
+  if (self->original)
+    return;
   if (drawing (flow))
     {
       draw_seal (flow, CB_A4_WIDTH - MARGIN - SEAL_RADIUS - 30, y - 26);
@@ -864,8 +927,11 @@ body (Flow *flow)
   heading (flow, "环境条件", "Environmental conditions");
   paragraph (flow, environment, 9.5);
 
-  heading (flow, self->kind == CB_TEMPLATE_KIND_VERIFICATION ? "检定结果" : "校准结果",
-           self->kind == CB_TEMPLATE_KIND_VERIFICATION ? "Results of verification" : "Results of calibration");
+  if (self->original)
+    heading (flow, "测量数据", "Measurement data");
+  else
+    heading (flow, self->kind == CB_TEMPLATE_KIND_VERIFICATION ? "检定结果" : "校准结果",
+             self->kind == CB_TEMPLATE_KIND_VERIFICATION ? "Results of verification" : "Results of calibration");
   for (guint t = 0; t < self->tables->len; t++)
     {
       Table *result = g_ptr_array_index (self->tables, t);
@@ -885,6 +951,14 @@ body (Flow *flow)
   paragraph (flow, self->conclusion, 10);
   for (guint s = 0; s < self->statements->len; s++)
     paragraph (flow, g_ptr_array_index (self->statements, s), 9);
+  if (self->original)
+    {
+      need (flow, 30);
+      flow->y += 10;
+      text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, "（以下空白）  —— End of record ——", 9, FALSE,
+            PANGO_ALIGN_CENTER, TRUE);
+      return;
+    }
   {
     gboolean said = FALSE;
 
@@ -923,41 +997,19 @@ run_flow (CbCertificate *self,
 /* Public API                                                          */
 /* ------------------------------------------------------------------ */
 
-CbCertificate *
-cb_certificate_new (const CbLab               *lab,
-                    CbRecord                  *record,
-                    const CbCertificateFacts  *facts,
-                    const char                *number,
-                    const char                *kind,
-                    const char                *replaced_number,
-                    const char                *issued_at,
-                    GError                   **error)
+/* What every printed page needs, from the record and the store's facts. */
+static CbCertificate *
+certificate_alloc (const CbLab               *lab,
+                   CbRecord                  *record,
+                   const CbCertificateFacts  *facts,
+                   const char                *number,
+                   const char                *kind,
+                   const char                *replaced_number,
+                   const char                *issued_at)
 {
-  g_autoptr(CbCertificate) self = NULL;
-  g_autoptr(JsonNode) document = NULL;
-  g_autoptr(JsonNode) results = NULL;
-  g_autofree char *content = NULL;
-  g_autofree char *seed = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *content_hash = NULL;
-  CbTemplate *tmpl;
-  JsonObject *section;
-  const char *conclusion = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
+  CbTemplate *tmpl = cb_record_get_template (record);
+  CbCertificate *self;
   CbCell cell;
-
-  g_return_val_if_fail (lab != NULL && record != NULL && facts != NULL && number != NULL, NULL);
-
-  tmpl = cb_record_get_template (record);
-  document = cb_template_to_json (tmpl);
-  if (!json_object_has_member (json_node_get_object (document), "certificate"))
-    {
-      g_set_error (error, CB_CERTIFICATE_ERROR, CB_CERTIFICATE_ERROR_INVALID,
-                   _("template %s says nothing of a certificate"), cb_template_get_id (tmpl));
-      return NULL;
-    }
-  section = json_object_get_object_member (json_node_get_object (document), "certificate");
 
   self = g_new0 (CbCertificate, 1);
   self->lab = lab_copy (lab);
@@ -993,6 +1045,61 @@ cb_certificate_new (const CbLab               *lab,
     self->facts = copy;
   }
 
+  self->method = g_strdup_printf ("%s %s", cb_template_get_method_code (tmpl), cb_template_get_method_name (tmpl));
+  self->temperature = cb_record_get_cell (record, "temperature", &cell, NULL) && cell.text != NULL
+                      ? g_strdup (cell.text) : g_strdup ("—");
+  self->humidity = cb_record_get_cell (record, "humidity", &cell, NULL) && cell.text != NULL
+                   ? g_strdup (cell.text) : g_strdup ("—");
+  return self;
+}
+
+/* Counts the pages once, so that each can say "of Y". */
+static void
+count_pages (CbCertificate *self)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+
+  self->n_pages = 1;
+  self->n_pages = run_flow (self, cr, -2);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+CbCertificate *
+cb_certificate_new (const CbLab               *lab,
+                    CbRecord                  *record,
+                    const CbCertificateFacts  *facts,
+                    const char                *number,
+                    const char                *kind,
+                    const char                *replaced_number,
+                    const char                *issued_at,
+                    GError                   **error)
+{
+  g_autoptr(CbCertificate) self = NULL;
+  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(JsonNode) results = NULL;
+  g_autofree char *content = NULL;
+  g_autofree char *seed = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *content_hash = NULL;
+  CbTemplate *tmpl;
+  JsonObject *section;
+  const char *conclusion = NULL;
+
+  g_return_val_if_fail (lab != NULL && record != NULL && facts != NULL && number != NULL, NULL);
+
+  tmpl = cb_record_get_template (record);
+  document = cb_template_to_json (tmpl);
+  if (!json_object_has_member (json_node_get_object (document), "certificate"))
+    {
+      g_set_error (error, CB_CERTIFICATE_ERROR, CB_CERTIFICATE_ERROR_INVALID,
+                   _("template %s says nothing of a certificate"), cb_template_get_id (tmpl));
+      return NULL;
+    }
+  section = json_object_get_object_member (json_node_get_object (document), "certificate");
+
+  self = certificate_alloc (lab, record, facts, number, kind, replaced_number, issued_at);
   switch (cb_record_get_conclusion (record, &conclusion))
     {
     case CB_CONCLUSION_INCOMPLETE:
@@ -1006,11 +1113,6 @@ cb_certificate_new (const CbLab               *lab,
       break;
     }
   self->conclusion = g_strdup (conclusion);
-  self->method = g_strdup_printf ("%s %s", cb_template_get_method_code (tmpl), cb_template_get_method_name (tmpl));
-  self->temperature = cb_record_get_cell (record, "temperature", &cell, NULL) && cell.text != NULL
-                      ? g_strdup (cell.text) : g_strdup ("—");
-  self->humidity = cb_record_get_cell (record, "humidity", &cell, NULL) && cell.text != NULL
-                   ? g_strdup (cell.text) : g_strdup ("—");
   if (self->kind == CB_TEMPLATE_KIND_VERIFICATION && issued_at != NULL && strlen (issued_at) >= 10)
     {
       int y = 0, m = 0, d = 0;
@@ -1038,13 +1140,29 @@ cb_certificate_new (const CbLab               *lab,
   self->identifier = g_ascii_strup (hash, 24);
   self->url = g_strdup_printf ("%s%s?h=%.16s", lab->verify_url, self->identifier, content_hash);
 
-  /* Count the pages once, so that each can say "of Y". */
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
-  cr = cairo_create (surface);
-  self->n_pages = 1;
-  self->n_pages = run_flow (self, cr, -2);
-  cairo_destroy (cr);
-  cairo_surface_destroy (surface);
+  count_pages (self);
+  return g_steal_pointer (&self);
+}
+
+CbCertificate *
+cb_certificate_new_original (const CbLab               *lab,
+                             CbRecord                  *record,
+                             const CbCertificateFacts  *facts,
+                             const char                *label,
+                             GError                   **error)
+{
+  g_autoptr(CbCertificate) self = NULL;
+  const char *conclusion = NULL;
+
+  g_return_val_if_fail (lab != NULL && record != NULL && facts != NULL, NULL);
+
+  self = certificate_alloc (lab, record, facts, label != NULL ? label : "—", "original", NULL, NULL);
+  self->original = TRUE;
+  self->conclusion = cb_record_get_conclusion (record, &conclusion) == CB_CONCLUSION_INCOMPLETE || conclusion == NULL
+                     ? g_strdup ("未完成  Not complete") : g_strdup (conclusion);
+  build_all_tables (self, record);
+  self->identifier = g_strdup (self->number);
+  count_pages (self);
   return g_steal_pointer (&self);
 }
 

@@ -63,6 +63,14 @@ CbCertificate  *cb_certificate_new            (const CbLab         *lab,
                                                const char          *replaced_number,
                                                const char          *issued_at,
                                                GError             **error);
+/* The original record itself, laid out with the same code for printing:
+ * every column of every block, the conditions, standards and signatures
+ * so far; no seal, no QR code.  @label names it on every page. */
+CbCertificate  *cb_certificate_new_original   (const CbLab         *lab,
+                                               CbRecord            *record,
+                                               const CbCertificateFacts *facts,
+                                               const char          *label,
+                                               GError             **error);
 void            cb_certificate_free           (CbCertificate       *certificate);
 /* The identifier printed on every page and in the verification URL. */
 const char     *cb_certificate_get_identifier (CbCertificate       *certificate);

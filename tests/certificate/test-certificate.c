@@ -176,6 +176,51 @@ test_contents (void)
   }
 }
 
+/* The original record printed with the same layout code: every reading
+ * and computed column, no seal, no e-certificate notice, no QR code. */
+static void
+test_original_record (void)
+{
+  gint64 record_id = approved_record ("jjg52-2013-pressure-gauge");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbRecord) record = cb_store_record_load (store, record_id, &error);
+  g_autoptr(CbCertificateFacts) facts = NULL;
+  g_autoptr(CbCertificate) layout = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  CbCell cell;
+
+  g_assert_no_error (error);
+  facts = cb_store_certificate_facts (store, record_id, &error);
+  g_assert_no_error (error);
+  layout = cb_certificate_new_original (lab, record, facts, facts->sample_label, &error);
+  g_assert_no_error (error);
+  pdf = cb_certificate_to_pdf (layout, &error);
+  g_assert_no_error (error);
+  path = write_temp ("original.pdf", pdf);
+  {
+    const char *to_text[] = { "pdftotext", "-layout", path, "-", NULL };
+
+    text = tool_output (to_text, NULL);
+  }
+  if (text == NULL)
+    {
+      g_test_skip ("pdftotext is not installed");
+      return;
+    }
+  g_assert_nonnull (strstr (text, "原始记录"));
+  g_assert_nonnull (strstr (text, "Original Record"));
+  g_assert_nonnull (strstr (text, facts->sample_label));
+  g_assert_nonnull (strstr (text, "End of record"));
+  g_assert_null (strstr (text, "本证书为电子证书"));
+  /* A reading the certificate does not show is on the record. */
+  g_assert_true (cb_record_get_cell (record, "indication/2/up_before", &cell, NULL));
+  g_assert_nonnull (cell.text);
+  g_assert_nonnull (strstr (text, cell.text));
+  g_assert_nonnull (strstr (text, "Page 1 of"));
+}
+
 static void
 test_signature (void)
 {
@@ -447,6 +492,7 @@ main (int   argc,
   g_test_add_func ("/certificate/keys", test_keys);
   g_test_add_func ("/certificate/contents", test_contents);
   g_test_add_func ("/certificate/signature", test_signature);
+  g_test_add_func ("/certificate/original-record", test_original_record);
   g_test_add_func ("/certificate/qr", test_qr);
   g_test_add_func ("/certificate/long-table", test_long_table);
   g_test_add_func ("/certificate/replacement", test_replacement);

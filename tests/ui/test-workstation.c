@@ -905,6 +905,23 @@ test_standards_picker (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The preview window, once its PDF is drawn (on a worker thread). */
+static CbCertificateWindow *
+wait_for_preview (GListModel *toplevels)
+{
+  for (;;)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+          if (CB_IS_CERTIFICATE_WINDOW (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
+            return CB_CERTIFICATE_WINDOW (item);
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
 /* An approved record's certificate, drawn by Poppler from its PDF. */
 static void
 test_certificate_preview (void)
@@ -916,6 +933,7 @@ test_certificate_preview (void)
   g_autoptr(GError) error = NULL;
   GListModel *toplevels = gtk_window_get_toplevels ();
   CbCertificateWindow *preview = NULL;
+  GtkWidget *print;
   gint64 task = 0;
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -936,14 +954,15 @@ test_certificate_preview (void)
   g_assert_no_error (error);
   g_assert_true (gtk_widget_get_visible (button));
   g_signal_emit_by_name (button, "clicked");
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+  preview = wait_for_preview (toplevels);
+  g_assert_cmpuint (cb_certificate_window_get_n_pages (preview), >=, 2);
+  gtk_window_destroy (GTK_WINDOW (preview));
 
-      if (CB_IS_CERTIFICATE_WINDOW (item))
-        preview = CB_CERTIFICATE_WINDOW (item);
-    }
-  g_assert_nonnull (preview);
+  /* The original record, printed with the same layout code. */
+  print = child (page, CB_TYPE_RECORD_PAGE, "print_record_button");
+  g_assert_true (gtk_widget_get_visible (print));
+  g_signal_emit_by_name (print, "clicked");
+  preview = wait_for_preview (toplevels);
   g_assert_cmpuint (cb_certificate_window_get_n_pages (preview), >=, 2);
   gtk_window_destroy (GTK_WINDOW (preview));
   gtk_window_destroy (GTK_WINDOW (window));
