@@ -117,10 +117,12 @@ certificate_issue (int      argc,
   g_autofree char *of = NULL;
   g_autofree char *number = NULL;
   g_autoptr(CbStoredCertificate) replaced = NULL;
-  gint64 record_id = 0, replaced_id = 0, id;
+  gint64 record_id = 0, replaced_id = 0, certificate_id = 0, id;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The lab database"), "FILE" },
     { "record", 0, 0, G_OPTION_ARG_INT64, &record_id, N_("The approved record"), "ID" },
+    { "id", 0, 0, G_OPTION_ARG_INT64, &certificate_id,
+      N_("render: an issued certificate, written as it was issued (signed)"), "ID" },
     { "keys", 0, 0, G_OPTION_ARG_FILENAME, &keys, N_("The keys folder (calbench-cli keys init)"), "DIR" },
     { "lab", 0, 0, G_OPTION_ARG_FILENAME, &lab_path, N_("The lab file (default: the demo lab)"), "FILE" },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("original (default), supplement or replacement"), "KIND" },
@@ -134,8 +136,27 @@ certificate_issue (int      argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!cb_cli_parse_options (context, &argc, &argv, 0, NULL))
     return CB_CLI_EXIT_BAD_INPUT;
+  if (!sign && certificate_id > 0)
+    {
+      g_autoptr(CbStoredCertificate) issued = NULL;
+      g_autoptr(GBytes) stored = NULL;
+
+      if (output == NULL)
+        return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("--output is required"));
+      store = open_lab_db (db, &error);
+      if (store == NULL)
+        return cb_cli_fail_error (CB_CLI_EXIT_BAD_INPUT, error);
+      if ((issued = cb_store_certificate_get (store, certificate_id, &error)) == NULL
+          || (stored = cb_store_certificate_get_pdf (store, certificate_id, &error)) == NULL)
+        return cb_cli_fail_error (CB_CLI_EXIT_BAD_INPUT, error);
+      if (!g_file_set_contents (output, g_bytes_get_data (stored, NULL), (gssize) g_bytes_get_size (stored), &error))
+        return cb_cli_fail_error (CB_CLI_EXIT_FAILURE, error);
+      printf (_("Certificate %s (%s): %s\n"), issued->number, issued->status, output);
+      return CB_CLI_EXIT_OK;
+    }
   if (record_id <= 0)
-    return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("--record is required"));
+    return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, sign ? _("--record is required")
+                                                    : _("--record (a draft) or --id (an issued certificate) is required"));
   if (sign && keys == NULL)
     return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("--keys is required"));
   if (!sign && output == NULL)

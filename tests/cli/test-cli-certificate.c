@@ -69,6 +69,21 @@ test_issue_and_verify (void)
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Status: issued"));
 
+  /* An issued certificate by its id: the very file that was issued. */
+  {
+    g_autofree char *again = g_build_filename (dir, "again.pdf", NULL);
+    g_autofree char *a = NULL, *b = NULL;
+    gsize a_length = 0, b_length = 0;
+
+    run_cli (&run, "certificate", "render", "--db", db, "--id", first_id, "-o", again, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_file_get_contents (first, &a, &a_length, NULL));
+    g_assert_true (g_file_get_contents (again, &b, &b_length, NULL));
+    g_assert_cmpmem (a, a_length, b, b_length);
+    run_cli (&run, "certificate", "render", "--db", db, "--id", "999999", "-o", again, NULL);
+    g_assert_cmpint (run.status, ==, 2);
+  }
+
   run_cli (&run, "certificate", "issue", "--db", db, "--record", record, "--keys", keys, "--kind", "replacement",
            "--of", first_id, "-o", second, NULL);
   g_assert_cmpint (run.status, ==, 0);
