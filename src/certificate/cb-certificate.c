@@ -209,6 +209,24 @@ cb_lab_get_name (const CbLab *lab)
 }
 
 const char *
+cb_lab_get_address (const CbLab *lab)
+{
+  return lab->address;
+}
+
+const char *
+cb_lab_get_phone (const CbLab *lab)
+{
+  return lab->phone;
+}
+
+const char *
+cb_lab_get_authorisation (const CbLab *lab)
+{
+  return lab->authorisation;
+}
+
+const char *
 cb_lab_get_number_prefix (const CbLab    *lab,
                           CbTemplateKind  kind)
 {

@@ -47,6 +47,9 @@ CbLab          *cb_lab_new_from_data          (const char          *data,
 CbLab          *cb_lab_new_default            (void);
 void            cb_lab_free                   (CbLab               *lab);
 const char     *cb_lab_get_name               (const CbLab         *lab);
+const char     *cb_lab_get_address            (const CbLab         *lab);
+const char     *cb_lab_get_phone              (const CbLab         *lab);
+const char     *cb_lab_get_authorisation      (const CbLab         *lab);
 /* The number prefix for a kind of certificate ("JZ" for calibration). */
 const char     *cb_lab_get_number_prefix      (const CbLab         *lab,
                                                CbTemplateKind       kind);

@@ -8,6 +8,7 @@
 
 #include "cb-cli-private.h"
 #include "certificate/cb-certificate.h"
+#include "certificate/cb-dcc.h"
 #include "certificate/cb-keys.h"
 #include "certificate/cb-pdf-sign.h"
 #include "store/cb-store-records.h"
@@ -286,6 +287,47 @@ certificate_verify (int    argc,
   return CB_CLI_EXIT_OK;
 }
 
+static int
+certificate_dcc (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbStore) store = NULL;
+  g_autoptr(CbLab) lab = NULL;
+  g_autofree char *db = NULL, *output = NULL, *lab_path = NULL, *xml = NULL;
+  gint64 certificate_id = 0;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The lab database"), "FILE" },
+    { "id", 0, 0, G_OPTION_ARG_INT64, &certificate_id, N_("The issued certificate"), "ID" },
+    { "lab", 0, 0, G_OPTION_ARG_FILENAME, &lab_path, N_("The lab file (default: the demo lab)"), "FILE" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the XML here (default: standard output)"), "FILE" },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("— an issued certificate as a Digital Calibration Certificate (DCC 3.1.2)"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!cb_cli_parse_options (context, &argc, &argv, 0, NULL))
+    return CB_CLI_EXIT_BAD_INPUT;
+  if (certificate_id <= 0)
+    return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT, _("--id is required"));
+  store = open_lab_db (db, &error);
+  if (store == NULL)
+    return cb_cli_fail_error (CB_CLI_EXIT_BAD_INPUT, error);
+  lab = load_lab (lab_path, &error);
+  if (lab == NULL)
+    return cb_cli_fail_error (CB_CLI_EXIT_BAD_INPUT, error);
+  xml = cb_dcc_export (store, lab, certificate_id, &error);
+  if (xml == NULL)
+    return cb_cli_fail_error (g_error_matches (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND)
+                              ? CB_CLI_EXIT_BAD_INPUT : CB_CLI_EXIT_FAILURE, error);
+  if (output == NULL)
+    fputs (xml, stdout);
+  else if (!g_file_set_contents (output, xml, -1, &error))
+    return cb_cli_fail_error (CB_CLI_EXIT_FAILURE, error);
+  return CB_CLI_EXIT_OK;
+}
+
 int
 cb_cli_certificate (int    argc,
                     char **argv)
@@ -296,6 +338,8 @@ cb_cli_certificate (int    argc,
     return certificate_issue (argc - 1, argv + 1, FALSE);
   if (argc >= 2 && g_str_equal (argv[1], "verify"))
     return certificate_verify (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "dcc"))
+    return certificate_dcc (argc - 1, argv + 1);
   return cb_cli_fail (CB_CLI_EXIT_BAD_INPUT,
-                      _("certificate: expected a subcommand: issue, render or verify"));
+                      _("certificate: expected a subcommand: issue, render, verify or dcc"));
 }

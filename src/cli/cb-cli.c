@@ -25,7 +25,7 @@ static const CbCliCommand commands[] = {
   { "audit",       N_("Verify the audit chain of a lab database, or show a record's history"), cb_cli_audit },
   { "demo",        N_("Create a demo laboratory: demo init --db FILE"), cb_cli_demo },
   { "judge",       N_("Judge a value against a limit per GB/T 8170"), cb_cli_judge },
-  { "certificate", N_("Certificates: certificate issue|render|verify"), cb_cli_certificate },
+  { "certificate", N_("Certificates: certificate issue|render|verify|dcc"), cb_cli_certificate },
   { "keys",        N_("The lab's signing keys: keys init|import --dir DIR"), cb_cli_keys },
   { "template",    N_("Record templates: template validate|import|export"), cb_cli_template },
   { "record",      N_("Compute a record offline, or check stored records recompute: record compute|verify"), cb_cli_record },

@@ -1550,6 +1550,7 @@ cb_record_get_point_budget (CbRecord *record,
   budget->k = b->expanded->k;
   budget->expanded = p->states[b->expanded->slot] == CB_CELL_OK ? p->values[b->expanded->slot] : NAN;
   budget->expanded_text = p->states[b->expanded->slot] == CB_CELL_OK ? p->texts[b->expanded->slot] : NULL;
+  budget->expanded_name = b->expanded->name;
   for (guint i = 0; i < b->combined->uses->len; i++)
     {
       guint slot = g_array_index (b->combined->uses, guint, i);

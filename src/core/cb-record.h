@@ -148,6 +148,7 @@ typedef struct
   double        k;
   double        expanded;
   const char   *expanded_text;  /* as rounded, or NULL */
+  const char   *expanded_name;  /* the block's column of U */
 } CbPointBudget;
 
 /* The uncertainty budget of a point (@point from 1) as computed now; NULL

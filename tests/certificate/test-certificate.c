@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "certificate/cb-certificate.h"
+#include "certificate/cb-dcc.h"
 #include "certificate/cb-keys.h"
 #include "certificate/cb-pdf-sign.h"
 #include "store/cb-store-certificates.h"
@@ -412,6 +413,104 @@ test_long_table (void)
     }
 }
 
+/* The D-SI names of the templates' units; one without is refused by name. */
+static void
+test_dcc_units (void)
+{
+  const struct { const char *unit, *dsi; } known[] = {
+    { "V", "\\volt" }, { "mV", "\\milli\\volt" }, { "kΩ", "\\kilo\\ohm" }, { "MPa", "\\mega\\pascal" },
+    { "°C", "\\degreecelsius" }, { "%RH", "\\percent" }, { "%CH4", "\\percent" }, { "s", "\\second" },
+    { "1", "\\one" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    {
+      g_autofree char *dsi = cb_dcc_unit (known[i].unit);
+
+      g_assert_cmpstr (dsi, ==, known[i].dsi);
+    }
+  g_assert_null (cb_dcc_unit ("furlong"));
+  g_assert_null (cb_dcc_unit ("k%"));
+}
+
+/* An issued certificate as a DCC: valid against PTB's schema, with the
+ * certificate's number and the values and expanded uncertainties the
+ * record computes. */
+static void
+test_dcc (void)
+{
+  const char *templates[] = { "jjf1587-2016-digital-multimeter", "jjg52-2013-pressure-gauge" };
+  g_autofree char *schema = g_build_filename (CB_SCHEMA_DIR, "dcc-3.1.2", "dcc.xsd", NULL);
+
+  for (guint t = 0; t < G_N_ELEMENTS (templates); t++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 record_id = approved_record (templates[t]);
+      g_autofree char *number = g_strdup_printf ("JZ2026-9100%02u", t);
+      g_autoptr(CbCertificate) certificate = certificate_of (record_id, number, "original", NULL);
+      g_autoptr(GBytes) pdf = signed_pdf (certificate);
+      g_autoptr(CbRecord) record = cb_store_record_load (store, record_id, &error);
+      g_autofree char *xml = NULL;
+      g_autofree char *name = g_strdup_printf ("%s.xml", templates[t]);
+      g_autofree char *path = NULL;
+      g_autofree char *expected = NULL;
+      gint64 id;
+      CbCell cell;
+
+      g_assert_no_error (error);
+      id = cb_store_certificate_issue (store, record_id, number, "original", 0, pdf, &error);
+      g_assert_no_error (error);
+      xml = cb_dcc_export (store, lab, id, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (xml);
+      path = g_build_filename (dir, name, NULL);
+      g_assert_true (g_file_set_contents (path, xml, -1, NULL));
+
+      expected = g_strdup_printf ("<dcc:uniqueIdentifier>%s</dcc:uniqueIdentifier>", number);
+      g_assert_nonnull (strstr (xml, expected));
+      g_assert_nonnull (strstr (xml, "<dcc:mimeType>application/pdf</dcc:mimeType>"));
+      g_clear_pointer (&expected, g_free);
+      if (t == 0)
+        {
+          /* The 10 V point's expanded uncertainty, k = 2. */
+          g_autofree char *u_list = NULL;
+          const char *at = strstr (xml, "<si:uncertaintyXMLList>");
+          const char *start = at != NULL ? at + strlen ("<si:uncertaintyXMLList>") : NULL;
+
+          g_assert_true (cb_record_get_cell (record, "dcv/1/U", &cell, NULL));
+          g_assert_nonnull (start);
+          u_list = g_strndup (start, strcspn (start, "<"));
+          g_assert_true (g_str_has_prefix (u_list, cell.text));
+          g_assert_nonnull (strstr (xml, "<si:coverageFactorXMLList>2</si:coverageFactorXMLList>"));
+          g_assert_nonnull (strstr (xml, "<si:unitXMLList>\\volt</si:unitXMLList>"));
+        }
+      else
+        {
+          g_assert_true (cb_record_get_cell (record, "indication/2/p", &cell, NULL));
+          g_assert_nonnull (strstr (xml, "<si:unitXMLList>\\mega\\pascal</si:unitXMLList>"));
+          g_assert_nonnull (strstr (xml, "<dcc:conformity>"));
+        }
+
+      if (!g_file_test (schema, G_FILE_TEST_IS_REGULAR))
+        {
+          g_test_message ("no DCC schema at %s: not validated", schema);
+          continue;
+        }
+      {
+        const char *argv[] = { "xmllint", "--noout", "--schema", schema, path, NULL };
+        int status = 1;
+        g_autofree char *out = tool_output (argv, &status);
+
+        if (out == NULL)
+          {
+            g_test_skip ("xmllint is not installed");
+            return;
+          }
+        g_assert_cmpint (status, ==, 0);
+      }
+    }
+}
+
 /* A replacement supersedes the original; a supplement leaves it valid. */
 static void
 test_replacement (void)
@@ -496,6 +595,8 @@ main (int   argc,
   g_test_add_func ("/certificate/qr", test_qr);
   g_test_add_func ("/certificate/long-table", test_long_table);
   g_test_add_func ("/certificate/replacement", test_replacement);
+  g_test_add_func ("/certificate/dcc-units", test_dcc_units);
+  g_test_add_func ("/certificate/dcc", test_dcc);
   status = g_test_run ();
 
   cb_store_close (store);

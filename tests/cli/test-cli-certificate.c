@@ -84,6 +84,23 @@ test_issue_and_verify (void)
     g_assert_cmpint (run.status, ==, 2);
   }
 
+  /* The same certificate as a DCC. */
+  {
+    g_autofree char *xml_path = g_build_filename (dir, "first.xml", NULL);
+    g_autofree char *xml = NULL;
+
+    run_cli (&run, "certificate", "dcc", "--db", db, "--id", first_id, "-o", xml_path, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_file_get_contents (xml_path, &xml, NULL, NULL));
+    g_assert_nonnull (strstr (xml, "<dcc:digitalCalibrationCertificate"));
+    g_assert_nonnull (strstr (xml, "schemaVersion=\"3.1.2\""));
+    run_cli (&run, "certificate", "dcc", "--db", db, "--id", "999999", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    run_cli (&run, "certificate", "dcc", "--db", db, NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "--id"));
+  }
+
   run_cli (&run, "certificate", "issue", "--db", db, "--record", record, "--keys", keys, "--kind", "replacement",
            "--of", first_id, "-o", second, NULL);
   g_assert_cmpint (run.status, ==, 0);
