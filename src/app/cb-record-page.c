@@ -307,7 +307,39 @@ on_reason_changed (GtkEditable      *reason,
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (reason)));
 
-  adw_message_dialog_set_response_enabled (dialog, "change", *text != '\0');
+  adw_message_dialog_set_response_enabled (dialog, g_object_get_data (G_OBJECT (dialog), "cb-accept"),
+                                           *text != '\0');
+}
+
+/* A dialog that asks why: its @accept response is enabled once a reason is
+ * typed; @reason_out gets the entry. */
+static AdwMessageDialog *
+reason_dialog (CbRecordPage          *self,
+               const char            *heading,
+               const char            *body,
+               const char            *cancel_label,
+               const char            *accept,
+               const char            *accept_label,
+               AdwResponseAppearance  appearance,
+               GtkEntry             **reason_out)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *reason = gtk_entry_new ();
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                        heading, body));
+  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("Reason"));
+  gtk_entry_set_activates_default (GTK_ENTRY (reason), TRUE);
+  adw_message_dialog_set_extra_child (dialog, reason);
+  adw_message_dialog_add_responses (dialog, "cancel", cancel_label, accept, accept_label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, accept, appearance);
+  adw_message_dialog_set_default_response (dialog, accept);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  adw_message_dialog_set_response_enabled (dialog, accept, FALSE);
+  g_object_set_data_full (G_OBJECT (dialog), "cb-accept", g_strdup (accept), g_free);
+  g_signal_connect (reason, "changed", G_CALLBACK (on_reason_changed), dialog);
+  *reason_out = GTK_ENTRY (reason);
+  return dialog;
 }
 
 static void
@@ -335,7 +367,6 @@ commit_entry (CbRecordPage *self,
   const char *id = g_object_get_data (G_OBJECT (entry), "cb-cell");
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
   AdwMessageDialog *dialog;
-  GtkWidget *reason;
   Change *change;
   CbCell cell;
   g_autofree char *body = NULL;
@@ -358,19 +389,8 @@ commit_entry (CbRecordPage *self,
   /* TRANSLATORS: a cell, its old value and the new one */
   body = g_strdup_printf (_("%s changes from %s to %s. The old value stays in the record's history with the reason."),
                           id, cell.text, *text != '\0' ? text : _("nothing"));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                        _("Why Change This Value?"), body));
-  reason = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("Reason"));
-  gtk_entry_set_activates_default (GTK_ENTRY (reason), TRUE);
-  change->reason = GTK_ENTRY (reason);
-  adw_message_dialog_set_extra_child (dialog, reason);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Keep the Old Value"), "change", _("_Change"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "change", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "change");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  adw_message_dialog_set_response_enabled (dialog, "change", FALSE);
-  g_signal_connect (reason, "changed", G_CALLBACK (on_reason_changed), dialog);
+  dialog = reason_dialog (self, _("Why Change This Value?"), body, _("_Keep the Old Value"), "change", _("_Change"),
+                          ADW_RESPONSE_SUGGESTED, &change->reason);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_change_response), change,
                          (GClosureNotify) (void (*) (void)) change_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -544,21 +564,12 @@ static void
 on_return_clicked (CbRecordPage *self)
 {
   AdwMessageDialog *dialog;
-  GtkWidget *reason = gtk_entry_new ();
+  GtkEntry *reason;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                        _("Return to the Performer?"),
-                                                        _("Say what must be done: the performer sees it with the record. "
-                                                          "The signatures given so far no longer hold.")));
-  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("Reason"));
-  gtk_entry_set_activates_default (GTK_ENTRY (reason), TRUE);
-  adw_message_dialog_set_extra_child (dialog, reason);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "return", _("_Return"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "return", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "return");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  adw_message_dialog_set_response_enabled (dialog, "return", FALSE);
-  g_signal_connect (reason, "changed", G_CALLBACK (on_reason_changed), dialog);
+  dialog = reason_dialog (self, _("Return to the Performer?"),
+                          _("Say what must be done: the performer sees it with the record. "
+                            "The signatures given so far no longer hold."),
+                          _("_Cancel"), "return", _("_Return"), ADW_RESPONSE_DESTRUCTIVE, &reason);
   g_signal_connect (dialog, "response", G_CALLBACK (on_return_response), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1584,7 +1595,6 @@ on_standard_row_activated (GtkListBox    *list,
                                                                  self->record_id, role, NULL);
   AdwMessageDialog *dialog;
   StandardChoice *choice;
-  GtkWidget *reason;
 
   gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_POPOVER)));
   if (current == NULL)
@@ -1598,20 +1608,9 @@ on_standard_row_activated (GtkListBox    *list,
   choice->self = g_object_ref (self);
   choice->role = g_strdup (role);
   choice->standard = standard;
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                        _("Why Change the Standard?"),
-                                                        _("The standard used so far stays in the record's history with the reason.")));
-  reason = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("Reason"));
-  gtk_entry_set_activates_default (GTK_ENTRY (reason), TRUE);
-  choice->reason = GTK_ENTRY (reason);
-  adw_message_dialog_set_extra_child (dialog, reason);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Keep the Standard"), "change", _("_Change"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "change", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "change");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  adw_message_dialog_set_response_enabled (dialog, "change", FALSE);
-  g_signal_connect (reason, "changed", G_CALLBACK (on_reason_changed), dialog);
+  dialog = reason_dialog (self, _("Why Change the Standard?"),
+                          _("The standard used so far stays in the record's history with the reason."),
+                          _("_Keep the Standard"), "change", _("_Change"), ADW_RESPONSE_SUGGESTED, &choice->reason);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_standard_reason_response), choice,
                          (GClosureNotify) (void (*) (void)) standard_choice_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -432,6 +432,50 @@ test_checker_signs (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The checker returns a record with a reason: the Return button of the
+ * dialog waits for one. */
+static void
+test_return_with_reason (void)
+{
+  g_autoptr(CbSession) session = logged_in_as ("sun.li");
+  g_autoptr(CbTasksPage) tasks = g_object_ref_sink (g_object_new (CB_TYPE_TASKS_PAGE, NULL));
+  GtkWidget *window = gtk_window_new ();
+  CbRecordPage *page = g_object_new (CB_TYPE_RECORD_PAGE, NULL);
+  GtkListBox *waiting = child (tasks, CB_TYPE_TASKS_PAGE, "sign_list");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *reason = NULL;
+  AdwMessageDialog *dialog;
+  gint64 task = 0, record;
+
+  cb_tasks_page_set_session (tasks, session);
+  g_signal_connect (tasks, "open-task", G_CALLBACK (on_open_task), &task);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (waiting, 0));
+  g_signal_emit_by_name (waiting, "row-activated", gtk_list_box_get_row_at_index (waiting, 0));
+  g_assert_cmpint (task, >, 0);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  cb_record_page_set_session (page, session);
+  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_no_error (error);
+  record = cb_record_page_get_record (page);
+
+  g_signal_emit_by_name (child (page, CB_TYPE_RECORD_PAGE, "return_button"), "clicked");
+  dialog = find_dialog ("Return to the Performer?");
+  g_assert_nonnull (dialog);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "return"));
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "  ");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "return"));
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "第 3 点读数漏记");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "return"));
+  adw_message_dialog_response (dialog, "return");
+
+  state = cb_store_get_field (cb_session_get_store (session), "records", record, "state", NULL);
+  reason = cb_store_get_field (cb_session_get_store (session), "records", record, "return_reason", NULL);
+  g_assert_cmpstr (state, ==, "returned");
+  g_assert_cmpstr (reason, ==, "第 3 点读数漏记");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The bench's instruments measure a point of a multimeter record: the
  * simulated calibrator sources, the simulated multimeter reads it. */
 static void
@@ -1058,6 +1102,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/record-shows-computed-cells", test_record_shows_computed_cells);
   g_test_add_func ("/ui/workstation/edit-with-reason", test_edit_with_reason);
   g_test_add_func ("/ui/workstation/checker-signs", test_checker_signs);
+  g_test_add_func ("/ui/workstation/return-with-reason", test_return_with_reason);
   g_test_add_func ("/ui/workstation/run-procedure", test_run_procedure);
   g_test_add_func ("/ui/workstation/environment-from-log", test_environment_from_log);
   g_test_add_func ("/ui/workstation/lock-and-roles", test_lock_and_roles);
