@@ -906,8 +906,10 @@ cover (Flow *flow)
   y += 4;
   y += pair (flow, y, half, "接收日期", "Date of receipt", received,
              verification ? "检定日期" : "校准日期", "Date of measurement", performed);
-  y += pair (flow, y, half, "签发日期", "Date of issue", self->issued_at,
-             verification && !self->notice ? "有效期至" : NULL, "Valid until", self->valid_until);
+  /* An original record is not issued: no date of issue, no validity. */
+  if (!self->original)
+    y += pair (flow, y, half, "签发日期", "Date of issue", self->issued_at,
+               verification && !self->notice ? "有效期至" : NULL, "Valid until", self->valid_until);
 
   /* The seal over the date of issue, the QR code at the foot: only on a
    * certificate. */
