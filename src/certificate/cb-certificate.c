@@ -17,7 +17,7 @@
 #include "cb-pdf-sign.h"
 #include "store/cb-store-records.h"
 
-#define FONT          "Noto Sans CJK SC"
+#define FONT          "Noto Sans, Noto Sans CJK SC"
 #define MARGIN        56.0
 #define TOP           64.0
 #define BOTTOM        (CB_A4_HEIGHT - 78.0)
@@ -440,7 +440,17 @@ prepare (Flow       *flow,
 
   if (flow->layout == NULL)
     {
+      cairo_font_options_t *options = cairo_font_options_create ();
+
+      /* Exact advances: rounded ones leave gaps where the Latin and the
+       * CJK font meet, and text extraction reads them as spaces. */
+      cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+      cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
       flow->layout = pango_cairo_create_layout (flow->cr);
+      pango_cairo_context_set_font_options (pango_layout_get_context (flow->layout), options);
+      pango_context_set_round_glyph_positions (pango_layout_get_context (flow->layout), FALSE);
+      pango_layout_context_changed (flow->layout);
+      cairo_font_options_destroy (options);
       for (guint i = 0; i < 2; i++)
         {
           flow->fonts[i] = pango_font_description_from_string (FONT);

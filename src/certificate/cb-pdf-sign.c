@@ -295,6 +295,33 @@ cb_pdf_sign (GBytes      *pdf,
   return g_bytes_new (out->str, out->len);
 }
 
+/* Poppler validates on a worker thread that lets go of the field when it
+ * is done, maybe after the synchronous call returned. The field must not
+ * be finalised there: it would drop the document on that thread, maybe
+ * while the program exits. So each field gets a toggle reference, and the
+ * fields are let go here only once that reference is the last one. */
+typedef struct
+{
+  GMutex lock;
+  GCond  cond;
+  guint  busy;
+} Fields;
+
+static void
+field_toggled (gpointer  data,
+               GObject  *field,
+               gboolean  is_last_ref)
+{
+  Fields *fields = data;
+
+  if (!is_last_ref)
+    return;
+  g_mutex_lock (&fields->lock);
+  fields->busy--;
+  g_cond_broadcast (&fields->cond);
+  g_mutex_unlock (&fields->lock);
+}
+
 CbPdfSignatureStatus
 cb_pdf_check_signature (GBytes  *pdf,
                         char   **signer,
@@ -303,6 +330,7 @@ cb_pdf_check_signature (GBytes  *pdf,
   g_autoptr(GObject) document = NULL;
   g_autoptr(GError) local_error = NULL;
   GList *fields;
+  Fields pending = { 0 };
   CbPdfSignatureStatus status = CB_PDF_SIGNATURE_NONE;
   gsize length;
   const char *data = g_bytes_get_data (pdf, &length);
@@ -317,6 +345,11 @@ cb_pdf_check_signature (GBytes  *pdf,
       return CB_PDF_SIGNATURE_INVALID;
     }
   fields = poppler_document_get_signature_fields (POPPLER_DOCUMENT (document));
+  g_mutex_init (&pending.lock);
+  g_cond_init (&pending.cond);
+  pending.busy = g_list_length (fields);
+  for (GList *l = fields; l != NULL; l = l->next)
+    g_object_add_toggle_ref (l->data, field_toggled, &pending);
   for (GList *l = fields; l != NULL; l = l->next)
     {
       PopplerSignatureInfo *info = poppler_form_field_signature_validate_sync (l->data, 0, NULL, NULL);
@@ -345,7 +378,17 @@ cb_pdf_check_signature (GBytes  *pdf,
         }
       poppler_signature_info_free (info);
     }
-  g_list_free_full (fields, g_object_unref);
+  for (GList *l = fields; l != NULL; l = l->next)
+    g_object_unref (l->data);
+  g_mutex_lock (&pending.lock);
+  while (pending.busy > 0)
+    g_cond_wait (&pending.cond, &pending.lock);
+  g_mutex_unlock (&pending.lock);
+  for (GList *l = fields; l != NULL; l = l->next)
+    g_object_remove_toggle_ref (l->data, field_toggled, &pending);
+  g_list_free (fields);
+  g_mutex_clear (&pending.lock);
+  g_cond_clear (&pending.cond);
 
   /* Valid over its range, but the range must be the whole file. */
   if (status == CB_PDF_SIGNATURE_VALID)

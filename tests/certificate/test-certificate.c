@@ -175,6 +175,10 @@ test_contents (void)
       }
     g_assert_cmpuint (n_fonts, >, 0);
   }
+
+  /* Subset fonts, no subroutines of the whole CJK font: a certificate is
+   * small enough to keep in the store and send to every bench. */
+  g_assert_cmpuint (g_bytes_get_size (pdf), <, 400 * 1024);
 }
 
 /* The original record printed with the same layout code: every reading

@@ -33,7 +33,12 @@ run_cli_v (Run        *run,
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
+  if (!g_subprocess_get_if_exited (process))
+    {
+      g_autofree char *line = g_strjoinv (" ", (char **) argv->pdata);
+
+      g_error ("“%s” was killed by signal %d; it wrote: %s", line, g_subprocess_get_term_sig (process), run->err);
+    }
   run->status = g_subprocess_get_exit_status (process);
 }
 
