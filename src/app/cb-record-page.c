@@ -59,7 +59,8 @@ struct _CbRecordPage
   char           *state;        /* the record's: draft, performed, checked, approved, returned */
   CbSignMeaning   sign_meaning; /* what the sign button signs */
   GHashTable     *cells;        /* cell id → its widget */
-  GPtrArray      *point_labels; /* a table's point numbers, marked when out of tolerance */
+  GPtrArray      *point_labels; /* the shown point numbers, marked when out of tolerance */
+  char           *pending_focus; /* the cell Enter moved to, once its row is shown */
   gboolean        folded;
 };
 
@@ -141,25 +142,26 @@ static void on_entry_icon_press   (CbRecordPage         *self,
                                    GtkEntryIconPosition  position,
                                    GtkEntry             *entry);
 
+/* A cell's widget: an entry for what the performer types, a label for the
+ * rest. Which cell it shows comes with show_cell(), again and again when a
+ * table reuses it for another point. */
 static GtkWidget *
-create_cell_widget (CbRecordPage *self,
-                    const char   *id,
-                    const CbCell *cell)
+new_cell_widget (CbRecordPage *self,
+                 gboolean      editable,
+                 gboolean      entered)
 {
   GtkWidget *widget;
 
-  if ((cell->kind == CB_CELL_KIND_ENTERED || cell->kind == CB_CELL_KIND_INPUT) && self->editable)
+  if (editable)
     {
       GtkEventController *focus = gtk_event_controller_focus_new ();
 
       widget = gtk_entry_new ();
-      gtk_editable_set_text (GTK_EDITABLE (widget), cell->text != NULL ? cell->text : "");
       gtk_editable_set_width_chars (GTK_EDITABLE (widget), 10);
       gtk_editable_set_max_width_chars (GTK_EDITABLE (widget), 12);
       gtk_editable_set_alignment (GTK_EDITABLE (widget), 1);
       gtk_entry_set_icon_from_icon_name (GTK_ENTRY (widget), GTK_ENTRY_ICON_SECONDARY, "document-open-recent-symbolic");
       gtk_entry_set_icon_tooltip_text (GTK_ENTRY (widget), GTK_ENTRY_ICON_SECONDARY, _("Where this value came from, and its changes"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, id, -1);
       g_signal_connect_swapped (widget, "activate", G_CALLBACK (on_entry_activate), self);
       g_signal_connect_swapped (widget, "icon-press", G_CALLBACK (on_entry_icon_press), self);
       g_signal_connect (focus, "leave", G_CALLBACK (on_entry_focus_leave), self);
@@ -171,13 +173,67 @@ create_cell_widget (CbRecordPage *self,
     {
       widget = gtk_label_new (NULL);
       gtk_label_set_xalign (GTK_LABEL (widget), 1);
-      gtk_widget_add_css_class (widget, cell->kind == CB_CELL_KIND_ENTERED ? "cb-cell-entered" : "cb-cell-computed");
+      gtk_widget_add_css_class (widget, entered ? "cb-cell-entered" : "cb-cell-computed");
     }
   gtk_widget_add_css_class (widget, "numeric");
+  return widget;
+}
+
+static void
+show_cell (CbRecordPage *self,
+           GtkWidget    *widget,
+           const char   *id,
+           const CbCell *cell)
+{
   g_object_set_data_full (G_OBJECT (widget), "cb-cell", g_strdup (id), g_free);
+  if (GTK_IS_ENTRY (widget))
+    {
+      gtk_editable_set_text (GTK_EDITABLE (widget), cell->text != NULL ? cell->text : "");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, id, -1);
+    }
   update_cell_widget (widget, cell);
   g_hash_table_insert (self->cells, g_strdup (id), widget);
+}
+
+static gboolean
+cell_is_editable (CbRecordPage *self,
+                  const CbCell *cell)
+{
+  return (cell->kind == CB_CELL_KIND_ENTERED || cell->kind == CB_CELL_KIND_INPUT) && self->editable;
+}
+
+static GtkWidget *
+create_cell_widget (CbRecordPage *self,
+                    const char   *id,
+                    const CbCell *cell)
+{
+  GtkWidget *widget = new_cell_widget (self, cell_is_editable (self, cell), cell->kind == CB_CELL_KIND_ENTERED);
+
+  show_cell (self, widget, id, cell);
   return widget;
+}
+
+/* A point's number: red when the point is out of tolerance. */
+static void
+update_point_label (CbRecordPage *self,
+                    GtkWidget    *label)
+{
+  guint block = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "cb-block"));
+  guint point = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "cb-point"));
+  gboolean decided = FALSE;
+
+  if (self->record != NULL && !cb_record_point_passes (self->record, block, point, &decided))
+    {
+      gtk_widget_remove_css_class (label, "dim-label");
+      gtk_widget_add_css_class (label, "cb-point-fail");
+      gtk_widget_set_tooltip_text (label, _("Out of tolerance at this point"));
+    }
+  else
+    {
+      gtk_widget_remove_css_class (label, "cb-point-fail");
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_tooltip_text (label, NULL);
+    }
 }
 
 /* Every shown cell again from the record, after a change. */
@@ -199,26 +255,7 @@ refresh_cells (CbRecordPage *self)
 
   /* Points out of tolerance: their number in red. */
   for (guint i = 0; i < self->point_labels->len; i++)
-    {
-      GtkWidget *label = g_ptr_array_index (self->point_labels, i);
-      guint block = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "cb-block"));
-      guint point = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "cb-point"));
-      gboolean decided = FALSE;
-      gboolean fails = !cb_record_point_passes (self->record, block, point, &decided);
-
-      if (fails)
-        {
-          gtk_widget_remove_css_class (label, "dim-label");
-          gtk_widget_add_css_class (label, "cb-point-fail");
-          gtk_widget_set_tooltip_text (label, _("Out of tolerance at this point"));
-        }
-      else
-        {
-          gtk_widget_remove_css_class (label, "cb-point-fail");
-          gtk_widget_add_css_class (label, "dim-label");
-          gtk_widget_set_tooltip_text (label, NULL);
-        }
-    }
+    update_point_label (self, g_ptr_array_index (self->point_labels, i));
 
   if (self->warnings_label != NULL)
     {
@@ -289,6 +326,7 @@ typedef struct
   char         *text;
   char         *old;
   GtkEntry     *reason;
+  gboolean      move_down;  /* Enter was pressed: the cell below is next */
 } Change;
 
 static void
@@ -342,6 +380,9 @@ reason_dialog (CbRecordPage          *self,
   return dialog;
 }
 
+static void move_down (CbRecordPage *self,
+                       const char   *id);
+
 static void
 on_change_response (AdwMessageDialog *dialog,
                     const char       *response,
@@ -351,18 +392,23 @@ on_change_response (AdwMessageDialog *dialog,
   GtkWidget *entry = g_hash_table_lookup (self->cells, change->id);
   g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (change->reason))));
 
-  if (g_str_equal (response, "change") && *reason != '\0'
-      && enter_value (self, change->id, change->text, reason))
-    return;
-  /* Not changed: the entry shows the value that stands. */
-  if (entry != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (entry), change->old);
+  if (!g_str_equal (response, "change") || *reason == '\0'
+      || !enter_value (self, change->id, change->text, reason))
+    {
+      /* Not changed: the entry shows the value that stands. */
+      if (entry != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (entry), change->old);
+    }
+  if (change->move_down)
+    move_down (self, change->id);
 }
 
-/* A new value in an entered cell; a changed one asks why first. */
-static void
+/* A new value in an entered cell; a changed one asks why first, and
+ * returns TRUE while it asks (@move_down: then the cell below is next). */
+static gboolean
 commit_entry (CbRecordPage *self,
-              GtkEntry     *entry)
+              GtkEntry     *entry,
+              gboolean      move_down)
 {
   const char *id = g_object_get_data (G_OBJECT (entry), "cb-cell");
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
@@ -372,13 +418,13 @@ commit_entry (CbRecordPage *self,
   g_autofree char *body = NULL;
 
   if (self->record == NULL || id == NULL || !cb_record_get_cell (self->record, id, &cell, NULL))
-    return;
+    return FALSE;
   if (g_strcmp0 (cell.text != NULL ? cell.text : "", text) == 0)
-    return;
+    return FALSE;
   if (cell.text == NULL || *cell.text == '\0')
     {
       enter_value (self, id, text, NULL);
-      return;
+      return FALSE;
     }
 
   change = g_new0 (Change, 1);
@@ -386,6 +432,7 @@ commit_entry (CbRecordPage *self,
   change->id = g_strdup (id);
   change->text = g_strdup (text);
   change->old = g_strdup (cell.text);
+  change->move_down = move_down;
   /* TRANSLATORS: a cell, its old value and the new one */
   body = g_strdup_printf (_("%s changes from %s to %s. The old value stays in the record's history with the reason."),
                           id, cell.text, *text != '\0' ? text : _("nothing"));
@@ -394,21 +441,70 @@ commit_entry (CbRecordPage *self,
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_change_response), change,
                          (GClosureNotify) (void (*) (void)) change_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+/* The point of a cell "BLOCK/POINT/NAME[/REPEAT]", or 0. */
+static guint
+cell_point (const char *id)
+{
+  g_auto(GStrv) parts = g_strsplit (id, "/", 0);
+  guint64 point = 0;
+
+  if (g_strv_length (parts) < 3 || !g_ascii_string_to_unsigned (parts[1], 10, 1, G_MAXUINT, &point, NULL))
+    return 0;
+  return (guint) point;
+}
+
+static gboolean
+focus_pending_cell (gpointer data)
+{
+  CbRecordPage *self = data;
+  GtkWidget *next = self->pending_focus != NULL && self->cells != NULL
+                    ? g_hash_table_lookup (self->cells, self->pending_focus) : NULL;
+
+  if (next != NULL && GTK_IS_ENTRY (next))
+    {
+      gtk_widget_grab_focus (next);
+      g_clear_pointer (&self->pending_focus, g_free);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Enter moves down, as in a spreadsheet; the table shows the row first
+ * (it has no widget for it while it is scrolled away). */
+static void
+move_down (CbRecordPage *self,
+           const char   *id)
+{
+  g_autofree char *below = cell_below (id);
+  GtkWidget *from = self->cells != NULL ? g_hash_table_lookup (self->cells, id) : NULL;
+  GtkWidget *next;
+  CbCell cell;
+
+  if (below == NULL || self->record == NULL || !cb_record_get_cell (self->record, below, &cell, NULL))
+    return;
+  if (from != NULL)
+    gtk_widget_activate_action (from, "list.scroll-to-item", "u", cell_point (below) - 1);
+  next = g_hash_table_lookup (self->cells, below);
+  if (next != NULL && GTK_IS_ENTRY (next))
+    {
+      gtk_widget_grab_focus (next);
+      return;
+    }
+  g_free (self->pending_focus);
+  self->pending_focus = g_strdup (below);
 }
 
 static void
 on_entry_activate (CbRecordPage *self,
                    GtkEntry     *entry)
 {
-  g_autofree char *below = NULL;
-  GtkWidget *next;
+  const char *id = g_object_get_data (G_OBJECT (entry), "cb-cell");
 
-  commit_entry (self, entry);
-  /* Enter moves down, as in a spreadsheet. */
-  below = cell_below (g_object_get_data (G_OBJECT (entry), "cb-cell"));
-  next = below != NULL ? g_hash_table_lookup (self->cells, below) : NULL;
-  if (next != NULL && GTK_IS_ENTRY (next))
-    gtk_widget_grab_focus (next);
+  /* A changed value moves on once its reason is given. */
+  if (id != NULL && !commit_entry (self, entry, TRUE))
+    move_down (self, id);
 }
 
 static void
@@ -428,7 +524,7 @@ on_entry_focus_leave (GtkEventControllerFocus *controller,
   GtkWidget *entry = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
 
   if (gtk_widget_get_root (entry) != NULL)
-    commit_entry (self, GTK_ENTRY (entry));
+    commit_entry (self, GTK_ENTRY (entry), FALSE);
 }
 
 /* The cell's readings, the replaced ones struck through, with who, when, why. */
@@ -1290,8 +1386,6 @@ on_sign_clicked (CbRecordPage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* One block as a table: a column per value of a point (a column per repeat
- * of a repeated reading, then its mean), a row per point. */
 static char *
 format_dof (double dof)
 {
@@ -1403,6 +1497,155 @@ create_budget_popover (GtkMenuButton *button,
   gtk_menu_button_set_popover (button, popover);
 }
 
+/* A row of a block's table: one test point. */
+#define CB_TYPE_POINT_ROW (cb_point_row_get_type ())
+G_DECLARE_FINAL_TYPE (CbPointRow, cb_point_row, CB, POINT_ROW, GObject)
+
+struct _CbPointRow
+{
+  GObject parent_instance;
+  guint   point;  /* from 1 */
+};
+
+G_DEFINE_FINAL_TYPE (CbPointRow, cb_point_row, G_TYPE_OBJECT)
+
+static void
+cb_point_row_class_init (CbPointRowClass *klass)
+{
+}
+
+static void
+cb_point_row_init (CbPointRow *self)
+{
+}
+
+/* What a column of a block's table shows of each point. */
+typedef struct
+{
+  CbRecordPage *self;        /* unowned: the page owns the table */
+  guint         block;
+  char         *block_name;
+  char         *name;        /* the cell after the point, "reading/2"; NULL: the point's number */
+  gboolean      editable;    /* entries, not labels */
+  gboolean      entered;
+  gboolean      has_budget;  /* the number opens the point's uncertainty budget */
+} TableColumn;
+
+static void
+table_column_free (TableColumn *column)
+{
+  g_free (column->block_name);
+  g_free (column->name);
+  g_free (column);
+}
+
+static void
+on_table_cell_setup (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     TableColumn              *column)
+{
+  GtkWidget *widget;
+
+  if (column->name != NULL)
+    widget = new_cell_widget (column->self, column->editable, column->entered);
+  else
+    {
+      GtkWidget *label = gtk_label_new (NULL);
+
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_add_css_class (label, "numeric");
+      widget = label;
+      if (column->has_budget)
+        {
+          widget = gtk_menu_button_new ();
+          gtk_menu_button_set_child (GTK_MENU_BUTTON (widget), label);
+          gtk_widget_add_css_class (widget, "flat");
+          gtk_widget_add_css_class (widget, "cb-point-button");
+          gtk_widget_set_tooltip_text (widget, _("The uncertainty budget of this point"));
+          gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (widget), create_budget_popover, column->self, NULL);
+        }
+      g_object_set_data (G_OBJECT (widget), "cb-number", label);
+    }
+  gtk_list_item_set_child (item, widget);
+}
+
+static void
+on_table_cell_bind (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    TableColumn              *column)
+{
+  CbRecordPage *self = column->self;
+  CbPointRow *row = gtk_list_item_get_item (item);
+  GtkWidget *widget = gtk_list_item_get_child (item);
+  g_autofree char *id = NULL;
+  CbCell cell;
+
+  if (self->cells == NULL || self->record == NULL)
+    return;
+  if (column->name == NULL)
+    {
+      GtkWidget *label = g_object_get_data (G_OBJECT (widget), "cb-number");
+      g_autofree char *number = g_strdup_printf ("%u", row->point);
+
+      gtk_label_set_text (GTK_LABEL (label), number);
+      for (GtkWidget *w = label; w != NULL; w = w == widget ? NULL : widget)
+        {
+          g_object_set_data (G_OBJECT (w), "cb-block", GUINT_TO_POINTER (column->block));
+          g_object_set_data (G_OBJECT (w), "cb-point", GUINT_TO_POINTER (row->point));
+        }
+      g_ptr_array_add (self->point_labels, label);
+      update_point_label (self, label);
+      return;
+    }
+  id = g_strdup_printf ("%s/%u/%s", column->block_name, row->point, column->name);
+  if (!cb_record_get_cell (self->record, id, &cell, NULL))
+    return;
+  show_cell (self, widget, id, &cell);
+  if (g_strcmp0 (self->pending_focus, id) == 0)
+    g_idle_add_full (G_PRIORITY_DEFAULT, focus_pending_cell, g_object_ref (self), g_object_unref);
+}
+
+static void
+on_table_cell_unbind (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      TableColumn              *column)
+{
+  CbRecordPage *self = column->self;
+  GtkWidget *widget = gtk_list_item_get_child (item);
+  const char *id = g_object_get_data (G_OBJECT (widget), "cb-cell");
+
+  if (self->cells == NULL)
+    return;
+  if (column->name == NULL)
+    {
+      g_ptr_array_remove_fast (self->point_labels, g_object_get_data (G_OBJECT (widget), "cb-number"));
+      return;
+    }
+  if (id != NULL && g_hash_table_lookup (self->cells, id) == widget)
+    g_hash_table_remove (self->cells, id);
+}
+
+static void
+append_table_column (GtkColumnView *view,
+                     TableColumn   *column,
+                     const char    *title)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) view_column = NULL;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (on_table_cell_setup), column);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_table_cell_bind), column);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_table_cell_unbind), column);
+  g_object_set_data_full (G_OBJECT (factory), "cb-column", column, (GDestroyNotify) table_column_free);
+  view_column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  gtk_column_view_append_column (view, view_column);
+}
+
+/* One block as a table: a column per value of a point (a column per repeat
+ * of a repeated reading, then its mean), a row per point. The rows are
+ * made as they scroll into view, so a block of hundreds of points opens
+ * as fast as one of five. */
 static GtkWidget *
 create_block (CbRecordPage *self,
               CbTemplate   *tmpl,
@@ -1414,32 +1657,60 @@ create_block (CbRecordPage *self,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *title = gtk_label_new (cb_template_get_block_title (tmpl, block));
   GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *grid = gtk_grid_new ();
+  g_autoptr(GListStore) rows = g_list_store_new (CB_TYPE_POINT_ROW);
+  GtkColumnView *view;
   g_autoptr(GList) members = NULL;
-  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) captions = g_ptr_array_new_with_free_func (g_free);
+  TableColumn *column;
 
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "heading");
   gtk_box_append (GTK_BOX (box), title);
 
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 14);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
-  gtk_widget_add_css_class (grid, "cb-record-table");
-  gtk_widget_set_halign (grid, GTK_ALIGN_START);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), grid);
+  for (guint p = 0; p < json_array_get_length (points); p++)
+    {
+      g_autoptr(CbPointRow) row = g_object_new (CB_TYPE_POINT_ROW, NULL);
+
+      row->point = p + 1;
+      g_list_store_append (rows, row);
+    }
+  view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (rows))))));
+  gtk_column_view_set_show_row_separators (view, TRUE);
+  gtk_column_view_set_show_column_separators (view, TRUE);
+  gtk_column_view_set_reorderable (view, FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (view), "data-table");
+  gtk_widget_add_css_class (GTK_WIDGET (view), "cb-record-table");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  cb_template_get_block_title (tmpl, block), -1);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_widget_set_halign (scroller, GTK_ALIGN_START);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 520);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
   gtk_widget_add_css_class (scroller, "card");
   gtk_box_append (GTK_BOX (box), scroller);
 
   if (json_array_get_length (points) == 0)
     return box;
 
+  {
+    g_autoptr(CbPointBudget) probe = cb_record_get_point_budget (self->record, block, 1);
+
+    has_budget = probe != NULL;
+  }
+  column = g_new0 (TableColumn, 1);
+  column->self = self;
+  column->block = block;
+  column->block_name = g_strdup (name);
+  column->has_budget = has_budget;
+  append_table_column (view, column, "#");
+
   /* Columns: "NAME" or "NAME/REPEAT" relative to a point. */
   members = json_object_get_members (json_object_get_object_member (json_array_get_object_element (points, 0), "cells"));
   for (GList *l = members; l != NULL; l = l->next)
     {
       g_autofree char *id = g_strdup_printf ("%s/1/%s", name, (const char *) l->data);
+      g_autofree char *caption = NULL;
       guint repeats = 1;
       CbCell cell;
 
@@ -1454,66 +1725,34 @@ create_block (CbRecordPage *self,
         }
       for (guint k = 1; repeats > 1 && k <= repeats; k++)
         {
-          g_ptr_array_add (columns, g_strdup_printf ("%s/%u", (const char *) l->data, k));
-          g_ptr_array_add (captions, g_strdup_printf ("%s %u", cell.label, k));
+          g_autofree char *repeat_id = g_strdup_printf ("%s/1/%s/%u", name, (const char *) l->data, k);
+          g_autofree char *repeat_caption = g_strdup_printf ("%s %u", cell.label, k);
+          CbCell repeat;
+
+          column = g_new0 (TableColumn, 1);
+          column->self = self;
+          column->block = block;
+          column->block_name = g_strdup (name);
+          column->name = g_strdup_printf ("%s/%u", (const char *) l->data, k);
+          if (cb_record_get_cell (self->record, repeat_id, &repeat, NULL))
+            {
+              column->editable = cell_is_editable (self, &repeat);
+              column->entered = repeat.kind == CB_CELL_KIND_ENTERED;
+            }
+          append_table_column (view, column, repeat_caption);
         }
-      g_ptr_array_add (columns, g_strdup (l->data));
       if (cell.unit != NULL && g_strcmp0 (cell.unit, "1") != 0)
-        g_ptr_array_add (captions, g_strdup_printf ("%s\n%s", repeats > 1 ? _("mean") : cell.label, cell.unit));
+        caption = g_strdup_printf ("%s\n%s", repeats > 1 ? _("mean") : cell.label, cell.unit);
       else
-        g_ptr_array_add (captions, g_strdup (repeats > 1 ? _("mean") : cell.label));
-    }
-
-  gtk_grid_attach (GTK_GRID (grid), gtk_label_new ("#"), 0, 0, 1, 1);
-  for (guint c = 0; c < columns->len; c++)
-    {
-      GtkWidget *header = gtk_label_new (g_ptr_array_index (captions, c));
-
-      gtk_label_set_justify (GTK_LABEL (header), GTK_JUSTIFY_RIGHT);
-      gtk_label_set_xalign (GTK_LABEL (header), 1);
-      gtk_widget_add_css_class (header, "cb-column-header");
-      gtk_grid_attach (GTK_GRID (grid), header, (int) c + 1, 0, 1, 1);
-    }
-
-  {
-    g_autoptr(CbPointBudget) probe = json_array_get_length (points) > 0
-                                     ? cb_record_get_point_budget (self->record, block, 1) : NULL;
-
-    has_budget = probe != NULL;
-  }
-  for (guint p = 0; p < json_array_get_length (points); p++)
-    {
-      g_autofree char *number = g_strdup_printf ("%u", p + 1);
-      GtkWidget *index = gtk_label_new (number);
-
-      gtk_widget_add_css_class (index, "dim-label");
-      g_object_set_data (G_OBJECT (index), "cb-block", GUINT_TO_POINTER (block));
-      g_object_set_data (G_OBJECT (index), "cb-point", GUINT_TO_POINTER (p + 1));
-      g_ptr_array_add (self->point_labels, index);
-      if (has_budget)
-        {
-          /* The point's number opens its uncertainty budget. */
-          GtkWidget *button = gtk_menu_button_new ();
-
-          gtk_menu_button_set_child (GTK_MENU_BUTTON (button), index);
-          gtk_widget_add_css_class (button, "flat");
-          gtk_widget_add_css_class (button, "cb-point-button");
-          gtk_widget_set_tooltip_text (button, _("The uncertainty budget of this point"));
-          g_object_set_data (G_OBJECT (button), "cb-block", GUINT_TO_POINTER (block));
-          g_object_set_data (G_OBJECT (button), "cb-point", GUINT_TO_POINTER (p + 1));
-          gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (button), create_budget_popover, self, NULL);
-          gtk_grid_attach (GTK_GRID (grid), button, 0, (int) p + 1, 1, 1);
-        }
-      else
-        gtk_grid_attach (GTK_GRID (grid), index, 0, (int) p + 1, 1, 1);
-      for (guint c = 0; c < columns->len; c++)
-        {
-          g_autofree char *id = g_strdup_printf ("%s/%u/%s", name, p + 1, (const char *) g_ptr_array_index (columns, c));
-          CbCell cell;
-
-          if (cb_record_get_cell (self->record, id, &cell, NULL))
-            gtk_grid_attach (GTK_GRID (grid), create_cell_widget (self, id, &cell), (int) c + 1, (int) p + 1, 1, 1);
-        }
+        caption = g_strdup (repeats > 1 ? _("mean") : cell.label);
+      column = g_new0 (TableColumn, 1);
+      column->self = self;
+      column->block = block;
+      column->block_name = g_strdup (name);
+      column->name = g_strdup (l->data);
+      column->editable = cell_is_editable (self, &cell);
+      column->entered = cell.kind == CB_CELL_KIND_ENTERED;
+      append_table_column (view, column, caption);
     }
   return box;
 }
@@ -1783,6 +2022,15 @@ show_record (CbRecordPage *self)
   JsonObject *blocks = json_object_get_object_member (json_node_get_object (results), "blocks");
   g_autofree char *subtitle = NULL;
 
+  /* The cell being typed in goes: it is left first (and what it holds is
+   * entered), as when the performer clicks elsewhere. */
+  {
+    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+    GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+    if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->blocks_box)))
+      gtk_root_set_focus (root, NULL);
+  }
   clear_box (GTK_WIDGET (self->header_box));
   clear_box (GTK_WIDGET (self->blocks_box));
   g_hash_table_remove_all (self->cells);
@@ -1886,6 +2134,7 @@ cb_record_page_dispose (GObject *object)
   g_clear_pointer (&self->point_labels, g_ptr_array_unref);
   g_clear_pointer (&self->state, g_free);
   g_clear_pointer (&self->current_cell, g_free);
+  g_clear_pointer (&self->pending_focus, g_free);
   if (self->procedure_cancellable != NULL)
     g_cancellable_cancel (self->procedure_cancellable);
   g_clear_object (&self->procedure_cancellable);

@@ -201,6 +201,43 @@ grid_has_text (GtkWidget  *widget,
   return FALSE;
 }
 
+/* Tables make their rows when they are laid out: the page goes into a
+ * shown window, and the main loop runs until every table has its size. */
+static gboolean
+tables_laid_out (GtkWidget *widget)
+{
+  if (GTK_IS_COLUMN_VIEW (widget) && gtk_widget_get_width (widget) == 0)
+    return FALSE;
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (!tables_laid_out (w))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+show_task (CbRecordPage *page,
+           gint64        task,
+           GError      **error)
+{
+  GtkRoot *root;
+
+  if (!cb_record_page_show_task (page, task, error))
+    return FALSE;
+  root = gtk_widget_get_root (GTK_WIDGET (page));
+  if (root == NULL)
+    {
+      GtkWidget *window = gtk_window_new ();
+
+      gtk_window_set_default_size (GTK_WINDOW (window), 1200, 900);
+      gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+      root = GTK_ROOT (window);
+    }
+  gtk_window_present (GTK_WINDOW (root));
+  while (!tables_laid_out (GTK_WIDGET (page)))
+    g_main_context_iteration (NULL, TRUE);
+  return TRUE;
+}
+
 static void
 test_record_shows_computed_cells (void)
 {
@@ -217,7 +254,7 @@ test_record_shows_computed_cells (void)
 
   label = sample_with_record (session, &task);
   cb_record_page_set_session (page, session);
-  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_true (show_task (page, task, &error));
   g_assert_no_error (error);
   g_assert_cmpint (cb_record_page_get_record (page), >, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (child (page, CB_TYPE_RECORD_PAGE, "stack")), ==, "record");
@@ -317,7 +354,7 @@ test_edit_with_reason (void)
 
       if (cb_store_record_find_for_task (store, task->id, NULL) == 0)
         continue;
-      g_assert_true (cb_record_page_show_task (page, task->id, &error));
+      g_assert_true (show_task (page, task->id, &error));
       g_assert_no_error (error);
       entry = find_entry (GTK_WIDGET (page), "indication/");
     }
@@ -386,6 +423,101 @@ test_edit_with_reason (void)
 }
 
 /* A checker finds what waits for them, checks it and signs. */
+/* The first entry of a table's first point. */
+static GtkWidget *
+find_first_point_entry (GtkWidget *widget)
+{
+  const char *id = g_object_get_data (G_OBJECT (widget), "cb-cell");
+
+  if (GTK_IS_ENTRY (widget) && id != NULL && strstr (id, "/1/") != NULL)
+    return widget;
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found = find_first_point_entry (w);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_cell (GtkWidget  *widget,
+           const char *id)
+{
+  if (GTK_IS_ENTRY (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "cb-cell"), id) == 0)
+    return widget;
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found = find_cell (w, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The cell that has the keyboard, or NULL. */
+static const char *
+focused_cell (GtkWidget *page)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (page));
+
+  for (; focus != NULL; focus = gtk_widget_get_parent (focus))
+    if (GTK_IS_ENTRY (focus))
+      return g_object_get_data (G_OBJECT (focus), "cb-cell");
+  return NULL;
+}
+
+/* The tables move like a spreadsheet: Enter goes down a point, Tab right
+ * to the next cell of the same point. */
+static void
+test_table_keyboard (void)
+{
+  g_autoptr(CbSession) session = logged_in_session ();
+  CbStore *store = cb_session_get_store (session);
+  CbRecordPage *page = g_object_new (CB_TYPE_RECORD_PAGE, NULL);
+  g_autoptr(GPtrArray) tasks = cb_store_task_list_for_staff (store, cb_session_get_staff_id (session), "measuring", NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) first = NULL;
+  g_auto(GStrv) right = NULL;
+  g_autofree char *below = NULL;
+  GtkWidget *entry = NULL;
+  const char *id;
+
+  cb_record_page_set_session (page, session);
+  for (guint i = 0; tasks != NULL && i < tasks->len && entry == NULL; i++)
+    {
+      CbTask *task = g_ptr_array_index (tasks, i);
+
+      if (cb_store_record_find_for_task (store, task->id, NULL) == 0)
+        continue;
+      g_assert_true (show_task (page, task->id, &error));
+      g_assert_no_error (error);
+      entry = find_first_point_entry (GTK_WIDGET (page));
+    }
+  g_assert_nonnull (entry);
+  id = g_object_get_data (G_OBJECT (entry), "cb-cell");
+  first = g_strsplit (id, "/", 0);
+  below = g_strdup_printf ("%s/2/%s", first[0], id + strlen (first[0]) + strlen (first[1]) + 2);
+  g_assert_nonnull (find_cell (GTK_WIDGET (page), below));
+
+  /* Enter, the value unchanged: the same column, one point down. */
+  gtk_widget_grab_focus (entry);
+  g_assert_cmpstr (focused_cell (GTK_WIDGET (page)), ==, id);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpstr (focused_cell (GTK_WIDGET (page)), ==, below);
+
+  /* Tab: the next cell of the same point. */
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page))), GTK_DIR_TAB_FORWARD));
+  g_assert_nonnull (focused_cell (GTK_WIDGET (page)));
+  right = g_strsplit (focused_cell (GTK_WIDGET (page)), "/", 0);
+  g_assert_cmpstr (right[0], ==, first[0]);
+  g_assert_cmpstr (right[1], ==, "2");
+  g_assert_cmpstr (focused_cell (GTK_WIDGET (page)), !=, below);
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))));
+}
+
 static void
 test_checker_signs (void)
 {
@@ -410,7 +542,7 @@ test_checker_signs (void)
 
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   cb_record_page_set_session (page, session);
-  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_true (show_task (page, task, &error));
   g_assert_no_error (error);
   record = cb_record_page_get_record (page);
   /* A checker reads; only the performer types. */
@@ -455,7 +587,7 @@ test_return_with_reason (void)
   g_assert_cmpint (task, >, 0);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   cb_record_page_set_session (page, session);
-  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_true (show_task (page, task, &error));
   g_assert_no_error (error);
   record = cb_record_page_get_record (page);
 
@@ -528,7 +660,7 @@ test_run_procedure (void)
 
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   cb_record_page_set_session (page, session);
-  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_true (show_task (page, task, &error));
   g_assert_no_error (error);
   g_assert_true (gtk_widget_get_visible (run));
 
@@ -543,7 +675,7 @@ test_run_procedure (void)
                                             "重新测量", &error));
       g_assert_no_error (error);
     }
-  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_true (show_task (page, task, &error));
 
   /* The instrument panel reads the bench live; the procedure takes the
    * ports over from it. */
@@ -699,7 +831,7 @@ test_environment_from_log (void)
 
   cb_session_set_room (session, "恒温室 3");
   cb_record_page_set_session (page, session);
-  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_true (show_task (page, task, &error));
   g_assert_no_error (error);
 
   g_clear_pointer (&loaded, cb_record_free);
@@ -722,7 +854,7 @@ test_environment_from_log (void)
   g_assert_true (cb_store_record_enter (store, record, cb_session_get_staff_id (session), loaded, "temperature", "25",
                                         NULL, "空调故障", &error));
   g_assert_no_error (error);
-  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_true (show_task (page, task, &error));
   g_assert_no_error (error);
   warnings = cb_record_get_warnings (loaded);
   g_assert_nonnull (warnings);
@@ -904,7 +1036,7 @@ test_standards_picker (void)
 
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   cb_record_page_set_session (page, session);
-  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_true (show_task (page, task, &error));
   g_assert_no_error (error);
   before = cb_store_record_standard (store, record, "calibrator", &error);
   g_assert_no_error (error);
@@ -994,7 +1126,7 @@ test_certificate_preview (void)
 
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   cb_record_page_set_session (page, session);
-  g_assert_true (cb_record_page_show_task (page, task, &error));
+  g_assert_true (show_task (page, task, &error));
   g_assert_no_error (error);
   g_assert_true (gtk_widget_get_visible (button));
   g_signal_emit_by_name (button, "clicked");
@@ -1088,6 +1220,9 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* Windows here come and go without a window manager to activate them:
+   * a blinking cursor would outlive the focus it never saw leave. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
   lab_dir = g_dir_make_tmp ("calbench-ui-lab-XXXXXX", NULL);
   lab_path = g_build_filename (lab_dir, "lab.db", NULL);
@@ -1100,6 +1235,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/login", test_login);
   g_test_add_func ("/ui/workstation/scan-opens-task", test_scan_opens_task);
   g_test_add_func ("/ui/workstation/record-shows-computed-cells", test_record_shows_computed_cells);
+  g_test_add_func ("/ui/workstation/table-keyboard", test_table_keyboard);
   g_test_add_func ("/ui/workstation/edit-with-reason", test_edit_with_reason);
   g_test_add_func ("/ui/workstation/checker-signs", test_checker_signs);
   g_test_add_func ("/ui/workstation/return-with-reason", test_return_with_reason);
