@@ -518,6 +518,112 @@ test_table_keyboard (void)
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))));
 }
 
+static gboolean
+give_up (gpointer data)
+{
+  g_error ("%s", (const char *) data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+collect_points (GtkWidget  *widget,
+                GHashTable *points)
+{
+  const char *id = g_object_get_data (G_OBJECT (widget), "cb-cell");
+  g_auto(GStrv) parts = id != NULL ? g_strsplit (id, "/", 0) : NULL;
+
+  if (parts != NULL && g_strv_length (parts) >= 3)
+    g_hash_table_add (points, g_strdup (parts[1]));
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    collect_points (w, points);
+}
+
+/* A block of hundreds of points: the table makes rows for what is in view
+ * only, and Enter walks down past the bottom of the view. */
+static void
+test_long_table (void)
+{
+  g_autoptr(CbSession) session = logged_in_session ();
+  CbStore *store = cb_session_get_store (session);
+  CbRecordPage *page = g_object_new (CB_TYPE_RECORD_PAGE, NULL);
+  g_autoptr(GPtrArray) tasks = cb_store_task_list_for_staff (store, cb_session_get_staff_id (session), "measuring", NULL);
+  g_autoptr(GHashTable) shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbRecord) record = NULL;
+  g_autoptr(CbRecord) original = NULL;
+  g_autoptr(JsonArray) points = json_array_new ();
+  g_autofree char *id = NULL;
+  g_autofree char *block = NULL;
+  g_autofree char *column = NULL;
+  gint64 task = 0, record_id = 0;
+  GtkWidget *entry;
+  guint guard;
+
+  for (guint i = 0; tasks != NULL && i < tasks->len && record_id == 0; i++)
+    {
+      task = ((CbTask *) g_ptr_array_index (tasks, i))->id;
+      record_id = cb_store_record_find_for_task (store, task, NULL);
+    }
+  g_assert_cmpint (record_id, >, 0);
+  record = cb_store_record_load (store, record_id, &error);
+  g_assert_no_error (error);
+  original = cb_store_record_load (store, record_id, &error);
+  g_assert_no_error (error);
+  block = g_strdup (cb_template_get_block_name (cb_record_get_template (record), 0));
+  for (guint p = 0; p < 300; p++)
+    {
+      JsonObject *point = json_object_new ();
+      g_autofree char *nominal = g_strdup_printf ("%u", p + 1);
+
+      json_object_set_string_member (point, "nominal", nominal);
+      json_array_add_object_element (points, point);
+    }
+  g_assert_true (cb_record_set_points (record, block, points, &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_store_record_save (store, record_id, cb_session_get_staff_id (session), record,
+                                       "三百个检定点", &error));
+  g_assert_no_error (error);
+
+  cb_record_page_set_session (page, session);
+  g_assert_true (show_task (page, task, &error));
+  g_assert_no_error (error);
+  collect_points (GTK_WIDGET (page), shown);
+  g_assert_cmpuint (g_hash_table_size (shown), >, 1);
+  g_assert_cmpuint (g_hash_table_size (shown), <, 300);
+
+  /* Enter forty times from the first point of the first column typed in. */
+  entry = find_first_point_entry (GTK_WIDGET (page));
+  g_assert_nonnull (entry);
+  id = g_strdup (g_object_get_data (G_OBJECT (entry), "cb-cell"));
+  g_assert_true (g_str_has_prefix (id, block));
+  column = g_strdup (id + strlen (block) + strlen ("/1/"));
+  gtk_widget_grab_focus (entry);
+  guard = g_timeout_add_seconds (60, give_up, (gpointer) "Enter did not reach the point below");
+  for (guint p = 2; p <= 41; p++)
+    {
+      g_autofree char *expected = g_strdup_printf ("%s/%u/%s", block, p, column);
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (page));
+      GtkWidget *focus = gtk_root_get_focus (root);
+
+      while (focus != NULL && !GTK_IS_ENTRY (focus))
+        focus = gtk_widget_get_parent (focus);
+      g_assert_nonnull (focus);
+      g_signal_emit_by_name (focus, "activate");
+      while (g_strcmp0 (focused_cell (GTK_WIDGET (page)), expected) != 0)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (guard);
+  g_hash_table_remove_all (shown);
+  collect_points (GTK_WIDGET (page), shown);
+  g_assert_true (g_hash_table_contains (shown, "41"));
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))));
+
+  /* The method's points again, for the tests after this one. */
+  g_assert_true (cb_store_record_save (store, record_id, cb_session_get_staff_id (session), original,
+                                       "恢复规程的检定点", &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_checker_signs (void)
 {
@@ -1236,6 +1342,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/scan-opens-task", test_scan_opens_task);
   g_test_add_func ("/ui/workstation/record-shows-computed-cells", test_record_shows_computed_cells);
   g_test_add_func ("/ui/workstation/table-keyboard", test_table_keyboard);
+  g_test_add_func ("/ui/workstation/long-table", test_long_table);
   g_test_add_func ("/ui/workstation/edit-with-reason", test_edit_with_reason);
   g_test_add_func ("/ui/workstation/checker-signs", test_checker_signs);
   g_test_add_func ("/ui/workstation/return-with-reason", test_return_with_reason);
