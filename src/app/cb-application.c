@@ -10,6 +10,7 @@
 #include "cb-application.h"
 #include "cb-session.h"
 #include "cb-window.h"
+#include "core/cb-i18n.h"
 #include "store/cb-store-demo.h"
 
 #define SCREENSHOT_WIDTH  1280
@@ -58,42 +59,6 @@ static const GOptionEntry option_entries[] = {
 };
 
 /* Helpers */
-
-static gboolean
-is_c_locale (const char *locale)
-{
-  return locale == NULL || g_str_equal (locale, "C") || g_str_equal (locale, "POSIX");
-}
-
-/* gettext ignores LANGUAGE under the C locale; C.UTF-8 behaves as C in all
- * else, and lets a chosen language apply on a machine with no locale set. */
-static void
-let_language_apply (void)
-{
-  const char *language = g_getenv ("LANGUAGE");
-
-  if (language != NULL && *language != '\0' && is_c_locale (setlocale (LC_MESSAGES, NULL)))
-    setlocale (LC_MESSAGES, "C.UTF-8");
-}
-
-/* Run from the build tree, the program reads the catalogs built there. */
-static char *
-find_localedir (void)
-{
-#ifdef CB_BUILD_ROOT
-  g_autofree char *program = g_file_read_link ("/proc/self/exe", NULL);
-
-  if (program != NULL && g_str_has_prefix (program, CB_BUILD_ROOT G_DIR_SEPARATOR_S))
-    {
-      char *localedir = g_build_filename (CB_BUILD_ROOT, "po", NULL);
-
-      if (g_file_test (localedir, G_FILE_TEST_IS_DIR))
-        return localedir;
-      g_free (localedir);
-    }
-#endif
-  return g_strdup (LOCALEDIR);
-}
 
 static GSettings *
 ensure_settings (CbApplication *self)
@@ -252,8 +217,7 @@ cb_application_handle_local_options (GApplication *application,
 
       if (*language != '\0')
         {
-          g_setenv ("LANGUAGE", language, TRUE);
-          let_language_apply ();
+          cb_i18n_set_language (language);
         }
     }
 
@@ -417,13 +381,7 @@ cb_application_init (CbApplication *self)
 void
 cb_application_setup_i18n (void)
 {
-  g_autofree char *localedir = find_localedir ();
-
-  setlocale (LC_ALL, "");
-  let_language_apply ();
-  bindtextdomain (GETTEXT_PACKAGE, localedir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  cb_i18n_init ();
   /* The locale is set; GTK setting it again would undo the above. */
   gtk_disable_setlocale ();
 }
@@ -461,7 +419,7 @@ cb_application_dup_language (void)
   const char *first = names != NULL && names[0] != NULL ? names[0] : "C";
   char *language = g_strndup (first, strcspn (first, ".@"));
 
-  if (is_c_locale (language))
+  if (g_str_equal (language, "C") || g_str_equal (language, "POSIX"))
     {
       g_free (language);
       return g_strdup ("en");

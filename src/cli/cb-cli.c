@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cb-cli-private.h"
+#include "core/cb-i18n.h"
 #include "core/cb-json-text.h"
 #include "core/cb-rounding.h"
 
@@ -52,10 +53,7 @@ cb_cli_run (int    argc,
 {
   const char *name;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("CALBENCH_LOCALEDIR") ? g_getenv ("CALBENCH_LOCALEDIR") : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  cb_i18n_init ();
   /* Numbers on the command line and in JSON always use a decimal point. */
   setlocale (LC_NUMERIC, "C");
   g_set_prgname ("calbench-cli");

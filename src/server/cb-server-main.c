@@ -9,6 +9,7 @@
 #include <glib-unix.h>
 
 #include "cb-server.h"
+#include "core/cb-i18n.h"
 
 static gboolean
 on_signal (gpointer user_data)
@@ -36,10 +37,7 @@ cb_server_main (int    argc,
     { NULL }
   };
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("CALBENCH_LOCALEDIR") ? g_getenv ("CALBENCH_LOCALEDIR") : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  cb_i18n_init ();
   setlocale (LC_NUMERIC, "C");
   g_set_prgname ("calbench-server");
   /* Every message to stderr (the journal): stdout carries only the URL. */

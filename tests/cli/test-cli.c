@@ -374,6 +374,37 @@ test_fit (void)
   g_assert_nonnull (strstr (run.err, "--x"));
 }
 
+/* LANGUAGE chooses the messages' language, even with no locale set (as
+ * under systemd): a Chinese lab's server and shell speak Chinese. */
+static void
+test_language (void)
+{
+  const char *languages[] = { "zh_CN", "" };
+  const char *expected[] = { "需要子命令", "expected a subcommand" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                           | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_subprocess_launcher_unsetenv (launcher, "LC_ALL");
+      g_subprocess_launcher_unsetenv (launcher, "LC_MESSAGES");
+      g_subprocess_launcher_unsetenv (launcher, "LANG");
+      g_subprocess_launcher_setenv (launcher, "LANGUAGE", languages[i], TRUE);
+      process = g_subprocess_launcher_spawn (launcher, &error, CALBENCH_CLI, "keys", NULL);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+      if (strstr (err, expected[i]) == NULL)
+        g_error ("with LANGUAGE=%s: “%s” lacks “%s”", languages[i], err, expected[i]);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -381,6 +412,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cli/usage", test_usage);
+  g_test_add_func ("/cli/language", test_language);
   g_test_add_func ("/cli/round/examples", test_round);
   g_test_add_func ("/cli/round/mark-json", test_round_mark_and_json);
   g_test_add_func ("/cli/round/errors", test_round_errors);
