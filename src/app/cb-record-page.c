@@ -61,6 +61,7 @@ struct _CbRecordPage
   GHashTable     *cells;        /* cell id → its widget */
   GPtrArray      *point_labels; /* the shown point numbers, marked when out of tolerance */
   char           *pending_focus; /* the cell Enter moved to, once its row is shown */
+  GHashTable     *tables;       /* block name → its GtkColumnView */
   gboolean        folded;
 };
 
@@ -1098,6 +1099,18 @@ on_procedure_point (CbRecordPage *self)
 
   /* TRANSLATORS: progress of a procedure, "Point 2 of 6" */
   text = g_strdup_printf (_("Point %u of %u"), point, n);
+  /* The row being measured scrolls into view. */
+  {
+    const char *block = NULL;
+    guint row = 0;
+    GtkWidget *table;
+
+    if (self->tables != NULL && cb_procedure_get_step (self->procedure, &block, &row)
+        && (table = g_hash_table_lookup (self->tables, block)) != NULL)
+      for (GtkWidget *child = gtk_widget_get_first_child (table); child != NULL; child = gtk_widget_get_next_sibling (child))
+        if (GTK_IS_LIST_VIEW (child))
+          gtk_widget_activate_action (child, "list.scroll-to-item", "u", row - 1);
+  }
   gtk_progress_bar_set_text (self->procedure_progress, text);
   gtk_progress_bar_set_fraction (self->procedure_progress, n > 0 ? (double) (point > 0 ? point - 1 : 0) / n : 0);
 }
@@ -1687,6 +1700,7 @@ create_block (CbRecordPage *self,
   gtk_widget_set_halign (scroller, GTK_ALIGN_START);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 520);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
+  g_hash_table_insert (self->tables, g_strdup (name), view);
   gtk_widget_add_css_class (scroller, "card");
   gtk_box_append (GTK_BOX (box), scroller);
 
@@ -2034,6 +2048,7 @@ show_record (CbRecordPage *self)
   clear_box (GTK_WIDGET (self->header_box));
   clear_box (GTK_WIDGET (self->blocks_box));
   g_hash_table_remove_all (self->cells);
+  g_hash_table_remove_all (self->tables);
   g_ptr_array_set_size (self->point_labels, 0);
 
   adw_window_title_set_title (self->window_title, cb_template_get_title (tmpl));
@@ -2131,6 +2146,7 @@ cb_record_page_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->record, cb_record_free);
   g_clear_pointer (&self->cells, g_hash_table_unref);
+  g_clear_pointer (&self->tables, g_hash_table_unref);
   g_clear_pointer (&self->point_labels, g_ptr_array_unref);
   g_clear_pointer (&self->state, g_free);
   g_clear_pointer (&self->current_cell, g_free);
@@ -2239,6 +2255,7 @@ static void
 cb_record_page_init (CbRecordPage *self)
 {
   self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->point_labels = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -1289,6 +1289,25 @@ cb_procedure_get_point (CbProcedure *self)
   return self->point;
 }
 
+gboolean
+cb_procedure_get_step (CbProcedure  *self,
+                       const char  **block,
+                       guint        *point)
+{
+  Step *step;
+
+  g_return_val_if_fail (CB_IS_PROCEDURE (self), FALSE);
+
+  if (self->point == 0 || self->steps == NULL || self->point > self->steps->len)
+    return FALSE;
+  step = g_ptr_array_index (self->steps, self->point - 1);
+  if (block != NULL)
+    *block = step->block;
+  if (point != NULL)
+    *point = step->point;
+  return TRUE;
+}
+
 CbProcedureState
 cb_procedure_get_state (CbProcedure *self)
 {

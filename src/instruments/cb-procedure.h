@@ -109,6 +109,10 @@ gboolean            cb_procedure_get_overwrite_typed (CbProcedure    *self);
 /* Points in the run, and the one under way (from 1, 0 before the first). */
 guint               cb_procedure_get_n_points    (CbProcedure        *self);
 guint               cb_procedure_get_point       (CbProcedure        *self);
+/* The block and the point in it (from 1) under way; FALSE before the first. */
+gboolean            cb_procedure_get_step        (CbProcedure        *self,
+                                                  const char        **block,
+                                                  guint              *point);
 CbProcedureState    cb_procedure_get_state       (CbProcedure        *self);
 /* Of a value the procedure entered, or NULL. */
 const CbProvenance *cb_procedure_get_provenance  (CbProcedure        *self,

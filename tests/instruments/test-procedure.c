@@ -129,10 +129,21 @@ on_notify_point (CbProcedure *procedure,
                  gpointer     user_data)
 {
   Fixture *fixture = user_data;
+  const char *block = NULL;
+  guint point = 0;
 
   /* Points only go forward. */
   g_assert_cmpuint (cb_procedure_get_point (procedure), >=, fixture->last_point);
   fixture->last_point = cb_procedure_get_point (procedure);
+  /* One block here: the run's point is the block's. */
+  if (fixture->last_point > 0)
+    {
+      g_assert_true (cb_procedure_get_step (procedure, &block, &point));
+      g_assert_cmpstr (block, ==, "dcv");
+      g_assert_cmpuint (point, ==, fixture->last_point);
+    }
+  else
+    g_assert_false (cb_procedure_get_step (procedure, &block, &point));
 }
 
 static void
