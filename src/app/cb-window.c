@@ -13,6 +13,7 @@
 #include "cb-record-page.h"
 #include "cb-tasks-page.h"
 #include "cb-window.h"
+#include "store/cb-store-environment.h"
 #include "store/cb-store-records.h"
 #include "store/cb-store-tasks.h"
 
@@ -37,6 +38,7 @@ struct _CbWindow
   AdwWindowTitle       *sidebar_title;
   GtkImage             *sync_icon;
   GtkLabel             *sync_label;
+  GtkLabel             *environment_label;
   GtkStack             *stack;
   CbCalculatorPage     *calculator_page;
 
@@ -44,6 +46,7 @@ struct _CbWindow
   CbSession            *session;
   gboolean              restore;
   gint64                locked_task;  /* open when the workstation was locked */
+  guint                 environment_timer;
 };
 
 G_DEFINE_FINAL_TYPE (CbWindow, cb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -188,6 +191,52 @@ update_sync_state (CbWindow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), tooltip);
 }
 
+/* The room's conditions now: the environment log's last reading of the
+ * hour, with its sensor and time. */
+static void
+update_environment (CbWindow *self)
+{
+  const char *room = self->session != NULL ? cb_session_get_room (self->session) : NULL;
+  g_autoptr(CbEnvironmentReading) reading = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *tooltip = NULL;
+
+  if (room != NULL && cb_session_get_logged_in (self->session))
+    reading = cb_store_environment_at (cb_session_get_store (self->session), room, time, 60, NULL);
+  if (reading != NULL)
+    {
+      g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (reading->measured_at, NULL);
+      g_autoptr(GDateTime) local = at != NULL ? g_date_time_to_local (at) : NULL;
+      g_autofree char *clock = local != NULL ? g_date_time_format (local, "%H:%M") : g_strdup (reading->measured_at);
+
+      if (reading->temperature != NULL)
+        g_string_append_printf (text, "%s °C", reading->temperature);
+      if (reading->humidity != NULL)
+        g_string_append_printf (text, "%s%s %%RH", text->len > 0 ? " · " : "", reading->humidity);
+      if (reading->pressure != NULL)
+        g_string_append_printf (text, "%s%s kPa", text->len > 0 ? " · " : "", reading->pressure);
+      /* TRANSLATORS: where a room's conditions come from: a sensor, and the time it logged them */
+      tooltip = g_strdup_printf (_("Logged by %s at %s"), reading->sensor, clock);
+    }
+  else if (room != NULL)
+    {
+      g_string_append (text, _("No conditions logged"));
+      tooltip = g_strdup (_("The environment log has nothing from this room in the last hour"));
+    }
+  gtk_label_set_text (self->environment_label, text->str);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->environment_label), tooltip);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->environment_label)), text->len > 0);
+}
+
+static gboolean
+on_environment_timer (gpointer data)
+{
+  update_environment (data);
+  return G_SOURCE_CONTINUE;
+}
+
 /* The pages the logged-in person's roles open, and who and where in the
  * sidebar's title. */
 static void
@@ -205,6 +254,7 @@ apply_roles (CbWindow *self)
   subtitle = room != NULL ? g_strdup_printf ("%s · %s", cb_session_get_staff_name (self->session), room)
                           : g_strdup (cb_session_get_staff_name (self->session));
   adw_window_title_set_subtitle (self->sidebar_title, subtitle);
+  update_environment (self);
 }
 
 /* Shows the login page while nobody is logged in, the pages after. */
@@ -586,6 +636,10 @@ cb_window_constructed (GObject *object)
   select_sidebar_row (self);
   update_sync_state (self);
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->sync_label)), self->session != NULL);
+  update_environment (self);
+  /* The log gains a reading every few minutes. */
+  if (self->session != NULL && self->environment_timer == 0)
+    self->environment_timer = g_timeout_add_seconds (60, on_environment_timer, self);
   update_shell (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", self->session != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", self->session != NULL);
@@ -599,6 +653,7 @@ cb_window_dispose (GObject *object)
 {
   CbWindow *self = CB_WINDOW (object);
 
+  g_clear_handle_id (&self->environment_timer, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->session);
@@ -696,6 +751,7 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sync_label);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, environment_label);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, calculator_page);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);

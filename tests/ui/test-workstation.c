@@ -1046,6 +1046,49 @@ test_lock_and_roles (void)
 
 /* The sidebar says where the bench stands with the lab server: nothing set,
  * or a server that cannot be reached (offline, the changes kept here). */
+/* The sidebar shows the room's conditions from the environment log, with
+ * the sensor and the time; a room with nothing logged says so. */
+static void
+test_room_conditions (void)
+{
+  g_autoptr(GtkApplication) app = gtk_application_new (NULL, G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  const char *rooms[] = { "恒温室", "无传感器的库房" };
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (rooms); i++)
+    {
+      g_autoptr(CbSession) session = cb_session_open (lab_path, &error);
+      CbWindow *window;
+      GtkLabel *label;
+
+      g_assert_no_error (error);
+      if (i == 0)
+        {
+          g_assert_cmpint (cb_store_environment_add (cb_session_get_store (session), rooms[i], "TH-恒温-01", at,
+                                                     "20.4", "47", NULL, &error), >, 0);
+          g_assert_no_error (error);
+        }
+      cb_session_set_room (session, rooms[i]);
+      window = cb_window_new (app, NULL, session, FALSE);
+      label = child (window, CB_TYPE_WINDOW, "environment_label");
+      log_in (child (window, CB_TYPE_WINDOW, "login_page"), session, "zhang.wei", CB_DEMO_PASSWORD);
+      g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (GTK_WIDGET (label))));
+      if (i == 0)
+        {
+          g_assert_cmpstr (gtk_label_get_text (label), ==, "20.4 °C · 47 %RH");
+          g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (label)), "TH-恒温-01"));
+        }
+      else
+        g_assert_cmpstr (gtk_label_get_text (label), ==, "No conditions logged");
+      cb_session_logout (session);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+}
+
 static void
 test_sync_state (void)
 {
@@ -1350,6 +1393,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/environment-from-log", test_environment_from_log);
   g_test_add_func ("/ui/workstation/lock-and-roles", test_lock_and_roles);
   g_test_add_func ("/ui/workstation/sync-state", test_sync_state);
+  g_test_add_func ("/ui/workstation/room-conditions", test_room_conditions);
   g_test_add_func ("/ui/workstation/standards-picker", test_standards_picker);
   g_test_add_func ("/ui/workstation/preferences", test_preferences);
   g_test_add_func ("/ui/workstation/certificate-preview", test_certificate_preview);
