@@ -72,6 +72,13 @@ struct _CbCertificate
   GPtrArray          *results;       /* char *: "label: value unit" */
   GPtrArray          *statements;    /* char * */
   guint               n_pages;
+
+  /* Texts laid out once for counting the pages and again for drawing
+   * them: shaped once, with one context, by the thread that made them
+   * (each thread has its own font map). */
+  PangoContext       *context;
+  GHashTable         *layouts;       /* "bold size width align text" → PangoLayout */
+  GThread            *layouts_thread;
 };
 
 G_DEFINE_QUARK (cb-certificate-error-quark, cb_certificate_error)
@@ -417,8 +424,6 @@ typedef struct
   int            target;   /* the page to draw; -1 every page (PDF), -2 none (counting) */
   guint          page;
   double         y;
-  PangoLayout   *layout;   /* one layout for every text: making one costs */
-  PangoFontDescription *fonts[2];
 } Flow;
 
 static gboolean
@@ -427,7 +432,33 @@ drawing (Flow *flow)
   return flow->target == -1 || flow->target == (int) flow->page;
 }
 
-/* Text at (@x, @y) in @width (0: as wide as it is); returns its height. */
+static PangoContext *
+layout_context (CbCertificate *self)
+{
+  if (self->context == NULL || self->layouts_thread != g_thread_self ())
+    {
+      cairo_font_options_t *options = cairo_font_options_create ();
+
+      g_clear_pointer (&self->layouts, g_hash_table_unref);
+      g_clear_object (&self->context);
+      self->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      self->layouts_thread = g_thread_self ();
+      self->context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+      /* Exact advances: rounded ones leave gaps where the Latin and the
+       * CJK font meet, and text extraction reads them as spaces. The
+       * options are the PDF surface's, so that drawing there does not
+       * lay the texts out again. */
+      cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+      cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+      cairo_font_options_set_antialias (options, CAIRO_ANTIALIAS_GRAY);
+      pango_cairo_context_set_font_options (self->context, options);
+      pango_context_set_round_glyph_positions (self->context, FALSE);
+      cairo_font_options_destroy (options);
+    }
+  return self->context;
+}
+
+/* @string laid out in @width (0: as wide as it is). */
 static PangoLayout *
 prepare (Flow       *flow,
          double      width,
@@ -436,35 +467,27 @@ prepare (Flow       *flow,
          gboolean    bold,
          PangoAlignment align)
 {
-  PangoFontDescription *font = flow->fonts[bold ? 1 : 0];
+  CbCertificate *self = flow->self;
+  PangoContext *context = layout_context (self);
+  g_autofree char *key = g_strdup_printf ("%d %d %d %d %s", bold, (int) (size * PANGO_SCALE),
+                                          width > 0 ? (int) (width * PANGO_SCALE) : -1, (int) align, string);
+  PangoLayout *layout = g_hash_table_lookup (self->layouts, key);
+  PangoFontDescription *font;
 
-  if (flow->layout == NULL)
-    {
-      cairo_font_options_t *options = cairo_font_options_create ();
-
-      /* Exact advances: rounded ones leave gaps where the Latin and the
-       * CJK font meet, and text extraction reads them as spaces. */
-      cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-      cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-      flow->layout = pango_cairo_create_layout (flow->cr);
-      pango_cairo_context_set_font_options (pango_layout_get_context (flow->layout), options);
-      pango_context_set_round_glyph_positions (pango_layout_get_context (flow->layout), FALSE);
-      pango_layout_context_changed (flow->layout);
-      cairo_font_options_destroy (options);
-      for (guint i = 0; i < 2; i++)
-        {
-          flow->fonts[i] = pango_font_description_from_string (FONT);
-          pango_font_description_set_weight (flow->fonts[i], i == 1 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-        }
-      font = flow->fonts[bold ? 1 : 0];
-    }
+  if (layout != NULL)
+    return layout;
+  layout = pango_layout_new (context);
+  font = pango_font_description_from_string (FONT);
+  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_font_description_set_size (font, (int) (size * PANGO_SCALE));
-  pango_layout_set_font_description (flow->layout, font);
-  pango_layout_set_width (flow->layout, width > 0 ? (int) (width * PANGO_SCALE) : -1);
-  pango_layout_set_wrap (flow->layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment (flow->layout, align);
-  pango_layout_set_text (flow->layout, string, -1);
-  return flow->layout;
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_width (layout, width > 0 ? (int) (width * PANGO_SCALE) : -1);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (layout, align);
+  pango_layout_set_text (layout, string, -1);
+  g_hash_table_insert (self->layouts, g_steal_pointer (&key), layout);
+  return layout;
 }
 
 /* Text at (@x, @y) in @width (0: as wide as it is); returns its height. */
@@ -1011,15 +1034,12 @@ run_flow (CbCertificate *self,
           cairo_t       *cr,
           int            target)
 {
-  Flow flow = { self, cr, target, 0, TOP, NULL, { NULL, NULL } };
+  Flow flow = { self, cr, target, 0, TOP };
 
   draw_page_frame (&flow);
   cover (&flow);
   new_page (&flow);
   body (&flow);
-  g_clear_object (&flow.layout);
-  for (guint i = 0; i < 2; i++)
-    g_clear_pointer (&flow.fonts[i], pango_font_description_free);
   return flow.page + 1;
 }
 
@@ -1217,6 +1237,8 @@ cb_certificate_free (CbCertificate *self)
   g_clear_pointer (&self->tables, g_ptr_array_unref);
   g_clear_pointer (&self->results, g_ptr_array_unref);
   g_clear_pointer (&self->statements, g_ptr_array_unref);
+  g_clear_pointer (&self->layouts, g_hash_table_unref);
+  g_clear_object (&self->context);
   g_free (self);
 }
 
