@@ -1544,6 +1544,21 @@ typedef struct
   gboolean      has_budget;  /* the number opens the point's uncertainty budget */
 } TableColumn;
 
+static TableColumn *
+table_column_new (CbRecordPage *self,
+                  guint         block,
+                  const char   *block_name,
+                  const char   *name)
+{
+  TableColumn *column = g_new0 (TableColumn, 1);
+
+  column->self = self;
+  column->block = block;
+  column->block_name = g_strdup (block_name);
+  column->name = g_strdup (name);
+  return column;
+}
+
 static void
 table_column_free (TableColumn *column)
 {
@@ -1712,10 +1727,7 @@ create_block (CbRecordPage *self,
 
     has_budget = probe != NULL;
   }
-  column = g_new0 (TableColumn, 1);
-  column->self = self;
-  column->block = block;
-  column->block_name = g_strdup (name);
+  column = table_column_new (self, block, name, NULL);
   column->has_budget = has_budget;
   append_table_column (view, column, "#");
 
@@ -1741,13 +1753,10 @@ create_block (CbRecordPage *self,
         {
           g_autofree char *repeat_id = g_strdup_printf ("%s/1/%s/%u", name, (const char *) l->data, k);
           g_autofree char *repeat_caption = g_strdup_printf ("%s %u", cell.label, k);
+          g_autofree char *repeat_name = g_strdup_printf ("%s/%u", (const char *) l->data, k);
           CbCell repeat;
 
-          column = g_new0 (TableColumn, 1);
-          column->self = self;
-          column->block = block;
-          column->block_name = g_strdup (name);
-          column->name = g_strdup_printf ("%s/%u", (const char *) l->data, k);
+          column = table_column_new (self, block, name, repeat_name);
           if (cb_record_get_cell (self->record, repeat_id, &repeat, NULL))
             {
               column->editable = cell_is_editable (self, &repeat);
@@ -1759,11 +1768,7 @@ create_block (CbRecordPage *self,
         caption = g_strdup_printf ("%s\n%s", repeats > 1 ? _("mean") : cell.label, cell.unit);
       else
         caption = g_strdup (repeats > 1 ? _("mean") : cell.label);
-      column = g_new0 (TableColumn, 1);
-      column->self = self;
-      column->block = block;
-      column->block_name = g_strdup (name);
-      column->name = g_strdup (l->data);
+      column = table_column_new (self, block, name, l->data);
       column->editable = cell_is_editable (self, &cell);
       column->entered = cell.kind == CB_CELL_KIND_ENTERED;
       append_table_column (view, column, caption);
@@ -2049,6 +2054,7 @@ show_record (CbRecordPage *self)
   clear_box (GTK_WIDGET (self->blocks_box));
   g_hash_table_remove_all (self->cells);
   g_hash_table_remove_all (self->tables);
+  g_clear_pointer (&self->pending_focus, g_free);
   g_ptr_array_set_size (self->point_labels, 0);
 
   adw_window_title_set_title (self->window_title, cb_template_get_title (tmpl));
