@@ -5,7 +5,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "cb-tasks-page.h"
-#include "store/cb-store-environment.h"
 #include "store/cb-store-samples.h"
 #include "store/cb-store-tasks.h"
 
@@ -266,25 +265,8 @@ cb_tasks_page_reload (CbTasksPage *self)
     return;
   store = cb_session_get_store (self->session);
   staff = cb_session_get_staff_id (self->session);
-  /* Who is working, and the conditions in their room now. */
-  {
-    const char *room = cb_session_get_room (self->session);
-    g_autoptr(CbEnvironmentReading) conditions = NULL;
-    g_autofree char *subtitle = NULL;
-    g_autoptr(GDateTime) clock = g_date_time_new_now_utc ();
-    g_autofree char *now = g_date_time_format (clock, "%Y-%m-%dT%H:%M:%SZ");
-
-    if (room != NULL)
-      conditions = cb_store_environment_at (store, room, now, 0, NULL);
-    if (conditions != NULL)
-      /* TRANSLATORS: the person logged in, their room, its temperature and humidity */
-      subtitle = g_strdup_printf (_("%s · %s %s °C %s %%RH"), cb_session_get_staff_name (self->session), room,
-                                  conditions->temperature != NULL ? conditions->temperature : "—",
-                                  conditions->humidity != NULL ? conditions->humidity : "—");
-    else
-      subtitle = g_strdup (cb_session_get_staff_name (self->session));
-    adw_window_title_set_subtitle (self->window_title, subtitle);
-  }
+  /* Who is working (the room's conditions are in the sidebar, on every page). */
+  adw_window_title_set_subtitle (self->window_title, cb_session_get_staff_name (self->session));
 
   if (!cb_store_my_tasks (store, staff, NULL, &mine, &error))
     {
