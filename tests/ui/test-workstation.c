@@ -189,6 +189,26 @@ test_scan_opens_task (void)
   g_assert_cmpint (opened, >, 0);
 }
 
+/* The first record (its id, and its task in @task) @sql selects as
+ * "SELECT r.id, r.task_id …" from the lab. */
+static gint64
+find_record (const char *sql,
+             gint64     *task)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 record;
+
+  g_assert_cmpint (sqlite3_open (lab_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  record = sqlite3_column_int64 (stmt, 0);
+  *task = sqlite3_column_int64 (stmt, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return record;
+}
+
 static gboolean
 grid_has_text (GtkWidget  *widget,
                const char *text)
@@ -733,7 +753,6 @@ test_run_procedure (void)
   GtkRevealer *bar = child (page, CB_TYPE_RECORD_PAGE, "procedure_bar");
   GtkWidget *run = child (page, CB_TYPE_RECORD_PAGE, "run_button");
   gint64 record = 0, task = 0;
-  sqlite3_stmt *stmt = NULL;
   CbRecord *shown;
   CbCell cell;
 
@@ -747,22 +766,11 @@ test_run_procedure (void)
   cb_session_set_instrument_port (session, "uut", multimeter + strlen ("multimeter "));
 
   /* li.qiang's multimeter record that is still being measured. */
-  {
-    sqlite3 *db = NULL;
-
-    g_assert_cmpint (sqlite3_open (lab_path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT r.id, r.task_id FROM records r"
-                                             " JOIN template_versions v ON v.id = r.template_version_id"
-                                             " JOIN staff s ON s.id = r.performer_id"
-                                             " WHERE v.document LIKE '%jjf1587%' AND s.login = 'li.qiang'"
-                                             " AND r.state = 'draft' ORDER BY r.id DESC LIMIT 1",
-                                     -1, &stmt, NULL), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    record = sqlite3_column_int64 (stmt, 0);
-    task = sqlite3_column_int64 (stmt, 1);
-    sqlite3_finalize (stmt);
-    sqlite3_close (db);
-  }
+  record = find_record ("SELECT r.id, r.task_id FROM records r"
+                        " JOIN template_versions v ON v.id = r.template_version_id"
+                        " JOIN staff s ON s.id = r.performer_id"
+                        " WHERE v.document LIKE '%jjf1587%' AND s.login = 'li.qiang'"
+                        " AND r.state = 'draft' ORDER BY r.id DESC LIMIT 1", &task);
 
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   cb_record_page_set_session (page, session);
@@ -910,21 +918,10 @@ test_environment_from_log (void)
   gint64 record = 0, task = 0;
   CbCell cell;
 
-  {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *stmt = NULL;
-
-    g_assert_cmpint (sqlite3_open (lab_path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT r.id, r.task_id FROM records r"
-                                             " JOIN staff s ON s.id = r.performer_id"
-                                             " WHERE s.login = 'li.qiang' AND r.state IN ('draft', 'returned')"
-                                             " ORDER BY r.id LIMIT 1", -1, &stmt, NULL), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    record = sqlite3_column_int64 (stmt, 0);
-    task = sqlite3_column_int64 (stmt, 1);
-    sqlite3_finalize (stmt);
-    sqlite3_close (db);
-  }
+  record = find_record ("SELECT r.id, r.task_id FROM records r"
+                        " JOIN staff s ON s.id = r.performer_id"
+                        " WHERE s.login = 'li.qiang' AND r.state IN ('draft', 'returned')"
+                        " ORDER BY r.id LIMIT 1", &task);
 
   /* The temperature is cleared; the room's sensor logged 20.4 °C a moment ago. */
   loaded = cb_store_record_load (store, record, &error);
@@ -1165,23 +1162,11 @@ test_standards_picker (void)
   guint usable = 0, unusable = 0;
   gint64 record = 0, task = 0, standard;
 
-  {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *stmt = NULL;
-
-    g_assert_cmpint (sqlite3_open (lab_path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT r.id, r.task_id FROM records r"
-                                             " JOIN template_versions v ON v.id = r.template_version_id"
-                                             " JOIN staff s ON s.id = r.performer_id"
-                                             " WHERE v.document LIKE '%jjf1587%' AND s.login = 'li.qiang'"
-                                             " AND r.state IN ('draft', 'returned') ORDER BY r.id LIMIT 1",
-                                     -1, &stmt, NULL), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    record = sqlite3_column_int64 (stmt, 0);
-    task = sqlite3_column_int64 (stmt, 1);
-    sqlite3_finalize (stmt);
-    sqlite3_close (db);
-  }
+  record = find_record ("SELECT r.id, r.task_id FROM records r"
+                        " JOIN template_versions v ON v.id = r.template_version_id"
+                        " JOIN staff s ON s.id = r.performer_id"
+                        " WHERE v.document LIKE '%jjf1587%' AND s.login = 'li.qiang'"
+                        " AND r.state IN ('draft', 'returned') ORDER BY r.id LIMIT 1", &task);
 
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   cb_record_page_set_session (page, session);
