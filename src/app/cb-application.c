@@ -27,6 +27,7 @@ struct _CbApplication
   char           *demo_login;
   char           *calibrator_port;
   char           *multimeter_port;
+  char           *sensor_port;
   char           *server_url;
   char           *server_ca;
   char           *room;
@@ -45,6 +46,8 @@ static const GOptionEntry option_entries[] = {
     N_("The multifunction calibrator's port for this run (else the one in Preferences)"), N_("PORT") },
   { "multimeter", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("The multimeter's port for this run (else the one in Preferences)"), N_("PORT") },
+  { "sensor", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The room's temperature and humidity sensor for this run, logged in the background (else the one in Preferences)"), N_("PORT") },
   { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Sync with the lab server at URL for this run (else the one in Preferences)"), N_("URL") },
   { "server-ca", 0, 0, G_OPTION_ARG_FILENAME, NULL,
@@ -182,6 +185,9 @@ cb_application_handle_local_options (GApplication *application,
     if (g_variant_dict_lookup (options, "multimeter", "&s", &login))
       self->multimeter_port = g_strdup (login);
     login = NULL;
+    if (g_variant_dict_lookup (options, "sensor", "&s", &login))
+      self->sensor_port = g_strdup (login);
+    login = NULL;
     if (g_variant_dict_lookup (options, "room", "&s", &login))
       self->room = g_strdup (login);
     login = NULL;
@@ -307,12 +313,20 @@ cb_application_activate (GApplication *application)
           g_autofree char *sensor = settings != NULL ? g_settings_get_string (settings, "sensor-port") : NULL;
 
           cb_session_set_instrument_port (self->session, "pressure", pressure);
-          cb_session_set_instrument_port (self->session, "sensor", sensor);
+          cb_session_set_instrument_port (self->session, "sensor",
+                                          self->sensor_port != NULL ? self->sensor_port : sensor);
         }
         {
           g_autofree char *room = settings != NULL ? g_settings_get_string (settings, "room") : NULL;
+          const char *sensor = cb_session_get_instrument_port (self->session, "sensor");
 
           cb_session_set_room (self->session, self->room != NULL ? self->room : room);
+          /* The room's sensor is logged while the workstation runs. */
+          if (sensor != NULL && cb_session_get_room (self->session) != NULL)
+            cb_session_set_environment_sensor (self->session, sensor,
+                                               settings != NULL ? g_settings_get_uint (settings, "environment-interval") : 60);
+          else if (sensor != NULL)
+            g_printerr (_("calbench: the room's sensor is not logged: no room is set (--room, or the preferences)\n"));
         }
         /* The lab server: this run's option, else the preferences. */
         {
@@ -350,6 +364,7 @@ cb_application_finalize (GObject *object)
   g_free (self->demo_login);
   g_free (self->calibrator_port);
   g_free (self->multimeter_port);
+  g_free (self->sensor_port);
   g_free (self->server_url);
   g_free (self->server_ca);
   g_free (self->room);

@@ -54,6 +54,7 @@ typedef struct
   guint              pending;         /* tasks working on the port */
   gboolean           close_wanted;    /* once pending is 0 */
   gboolean           connect_wanted;  /* once pending is 0, after closing */
+  CbEnvironmentLogger *logger;        /* the session's, when it owns the port */
 
   AdwActionRow      *row;
   GtkLabel          *state_label;
@@ -95,6 +96,9 @@ static void start_measure (CbInstrumentPanel *self,
 static void settle_row    (CbInstrumentPanel *self,
                            Row               *row);
 
+static void show_row      (CbInstrumentPanel *self,
+                           Row               *row);
+
 /* Helpers */
 
 static Row *
@@ -108,6 +112,7 @@ row_clear (Row *row)
 {
   g_assert (row->instrument == NULL);
   g_assert (row->cancellable == NULL);
+  g_assert (row->logger == NULL);
   g_free (row->port);
   g_free (row->message);
 }
@@ -185,6 +190,48 @@ describe_error (const Row    *row,
   return g_strdup_printf ("%s: %s", row->port, error->message);
 }
 
+/* The room's sensor, when the session logs it: the panel shows the log's
+ * side of it and never opens the port itself. */
+static void
+show_logged_row (CbInstrumentPanel *self,
+                 Row               *row)
+{
+  g_autofree char *state = NULL;
+  g_autofree char *reading = NULL;
+  const char *error = cb_environment_logger_get_error (row->logger);
+  const char *temperature = NULL, *humidity = NULL;
+  guint interval = 0;
+
+  g_object_get (row->logger, "interval", &interval, NULL);
+  if (error != NULL)
+    /* Translators: the room's sensor gave no reading; the error message follows */
+    state = g_strdup_printf (C_("connection state", "Error: %s"), error);
+  else if (!cb_environment_logger_get_last (row->logger, &temperature, &humidity))
+    state = g_strdup (_("Waiting for the first reading of the room"));
+  else
+    /* Translators: the room's sensor is read in the background */
+    state = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Logging the room every %u second",
+                                          "Logging the room every %u seconds", interval), interval);
+  if (temperature != NULL || humidity != NULL)
+    reading = g_strdup_printf ("%s%s%s%s%s", temperature != NULL ? temperature : "",
+                               temperature != NULL ? " °C" : "", temperature != NULL && humidity != NULL ? "   " : "",
+                               humidity != NULL ? humidity : "", humidity != NULL ? " %RH" : "");
+  gtk_label_set_text (row->state_label, state);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row->state_label), state);
+  gtk_label_set_text (row->reading_label, reading != NULL && error == NULL ? reading : "");
+  gtk_widget_set_visible (GTK_WIDGET (row->reading_label), *gtk_label_get_text (row->reading_label) != '\0');
+  gtk_widget_set_visible (row->reconnect_button, error != NULL);
+}
+
+static void
+on_logger_changed (GObject    *object,
+                   GParamSpec *pspec,
+                   Row        *row)
+{
+  if (row->panel != NULL)
+    show_row (row->panel, row);
+}
+
 static void
 show_row (CbInstrumentPanel *self,
           Row               *row)
@@ -194,6 +241,11 @@ show_row (CbInstrumentPanel *self,
   if (row->panel == NULL)
     return;
 
+  if (row->logger != NULL)
+    {
+      show_logged_row (self, row);
+      return;
+    }
   if (self->busy)
     state = g_strdup (_("In use by the procedure"));
   else
@@ -592,7 +644,7 @@ connect_rows (CbInstrumentPanel *self)
     {
       Row *row = g_ptr_array_index (self->rows, i);
 
-      if (row->state == ROW_IDLE)
+      if (row->state == ROW_IDLE && row->logger == NULL)
         connect_row (self, row);
     }
 }
@@ -610,7 +662,12 @@ static void
 on_reconnect_clicked (GtkButton *button,
                       Row       *row)
 {
-  if (row->panel != NULL)
+  if (row->panel == NULL)
+    return;
+  /* The room's sensor: read now, which opens its port again. */
+  if (row->logger != NULL)
+    cb_environment_logger_poll (row->logger);
+  else
     connect_row (row->panel, row);
 }
 
@@ -623,6 +680,12 @@ drop_row (gpointer data)
   CbInstrumentPanel *self = row->panel;
 
   release_row (self, row);
+  if (row->logger != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (row->logger, row);
+      g_clear_object (&row->logger);
+      row_unref (row);
+    }
   gtk_list_box_remove (self->list, GTK_WIDGET (row->row));
   row->panel = NULL;
   row->row = NULL;
@@ -682,6 +745,22 @@ row_new (CbInstrumentPanel *self,
                          row_ref (row), (GClosureNotify) G_CALLBACK (row_unref), 0);
   adw_action_row_add_suffix (row->row, row->reconnect_button);
 
+  /* The room's sensor, when the session logs it. */
+  if (g_str_equal (info->role, "sensor") && self->session != NULL)
+    {
+      CbEnvironmentLogger *logger = cb_session_get_environment_logger (self->session);
+
+      if (logger != NULL && g_strcmp0 (cb_environment_logger_get_port (logger), port) == 0)
+        {
+          row->logger = g_object_ref (logger);
+          /* The handlers hold one reference, dropped with them. */
+          row_ref (row);
+          g_signal_connect (logger, "notify::n-logged", G_CALLBACK (on_logger_changed), row);
+          g_signal_connect (logger, "notify::error", G_CALLBACK (on_logger_changed), row);
+          gtk_widget_set_tooltip_text (row->reconnect_button, _("Read the room's sensor now, opening its port again"));
+          gtk_button_set_label (GTK_BUTTON (row->reconnect_button), _("_Read Now"));
+        }
+    }
   gtk_list_box_append (self->list, GTK_WIDGET (row->row));
   show_row (self, row);
   return row;

@@ -82,6 +82,12 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+
+/* About what a table's header and a row of entries take (the floor of a
+ * table's height, see create_block()). */
+#define TABLE_HEADER_HEIGHT 46
+#define TABLE_ROW_HEIGHT    39
+
 /* Helpers */
 
 static void
@@ -1714,6 +1720,12 @@ create_block (CbRecordPage *self,
   gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scroller), TRUE);
   gtk_widget_set_halign (scroller, GTK_ALIGN_START);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 520);
+  /* A table wider than the page scrolls sideways; GTK 4.8 then asks the
+   * view for its height before it has made any row, and a table would be
+   * left a header and a sliver.  Room for the first points, at least. */
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller),
+                                              MIN (520, TABLE_HEADER_HEIGHT + TABLE_ROW_HEIGHT *
+                                                   (int) MIN (json_array_get_length (points), 12)));
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
   g_hash_table_insert (self->tables, g_strdup (name), view);
   gtk_widget_add_css_class (scroller, "card");
@@ -2342,6 +2354,10 @@ cb_record_page_show_task (CbRecordPage  *self,
                      && g_strcmp0 (self->state, "approved") != 0;
     self->performer = performer != NULL ? g_ascii_strtoll (performer, NULL, 10) : 0;
     update_actions (self, self->performer);
+    /* The room is watched against the limits of the method measured here. */
+    if (self->editable && cb_session_get_environment_logger (self->session) != NULL)
+      cb_environment_logger_set_limits_from_template (cb_session_get_environment_logger (self->session),
+                                                      cb_record_get_template (record));
     if (g_strcmp0 (self->state, "returned") == 0 && reason != NULL)
       {
         /* TRANSLATORS: %s is why the checker or approver returned the record */

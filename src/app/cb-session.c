@@ -20,6 +20,7 @@ struct _CbSession
   gboolean  busy;       /* a login runs on the store */
   GHashTable *ports;    /* role → port */
   char       *room;
+  CbEnvironmentLogger *environment;   /* NULL without a sensor */
   CbSyncClient *sync;   /* NULL without a server */
   GCancellable *sync_cancellable;
 };
@@ -118,6 +119,7 @@ cb_session_finalize (GObject *object)
   if (self->sync != NULL)
     cb_sync_client_stop (self->sync);
   g_clear_object (&self->sync);
+  cb_session_set_environment_sensor (self, NULL, 0);
   g_clear_pointer (&self->store, cb_store_close);
   g_clear_pointer (&self->ports, g_hash_table_unref);
   g_free (self->room);
@@ -372,6 +374,33 @@ cb_session_get_room (CbSession *self)
   g_return_val_if_fail (CB_IS_SESSION (self), NULL);
 
   return self->room;
+}
+
+void
+cb_session_set_environment_sensor (CbSession  *self,
+                                   const char *port,
+                                   guint       interval_seconds)
+{
+  g_return_if_fail (CB_IS_SESSION (self));
+  g_return_if_fail (port == NULL || (self->room != NULL && interval_seconds > 0));
+
+  /* A reading under way is cancelled, and never written after the store
+   * closed. */
+  if (self->environment != NULL)
+    cb_environment_logger_stop (self->environment);
+  g_clear_object (&self->environment);
+  if (port == NULL || *port == '\0')
+    return;
+  self->environment = cb_environment_logger_new_for_port (port, self->store, self->room);
+  cb_environment_logger_start (self->environment, interval_seconds);
+}
+
+CbEnvironmentLogger *
+cb_session_get_environment_logger (CbSession *self)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), NULL);
+
+  return self->environment;
 }
 
 gboolean

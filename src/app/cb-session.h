@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "instruments/cb-environment-logger.h"
 #include "store/cb-store.h"
 #include "sync/cb-sync-client.h"
 
@@ -58,6 +59,15 @@ const char *cb_session_get_instrument_port (CbSession         *self,
 void        cb_session_set_room          (CbSession           *self,
                                           const char          *room);
 const char *cb_session_get_room          (CbSession           *self);
+
+/* Logs the room's conditions from the sensor on @port every
+ * @interval_seconds into the store, whoever is logged in (the room must be
+ * set); NULL stops it. */
+void          cb_session_set_environment_sensor (CbSession    *self,
+                                          const char          *port,
+                                          guint                interval_seconds);
+/* NULL when the bench logs no sensor. */
+CbEnvironmentLogger *cb_session_get_environment_logger (CbSession *self);
 
 /* The lab server this bench syncs with (https://HOST:PORT; NULL: none),
  * trusting the certificate in @ca_file when given.  After each login the

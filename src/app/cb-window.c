@@ -39,6 +39,7 @@ struct _CbWindow
   GtkImage             *sync_icon;
   GtkLabel             *sync_label;
   GtkLabel             *environment_label;
+  GtkImage             *environment_icon;
   GtkStack             *stack;
   CbCalculatorPage     *calculator_page;
 
@@ -47,6 +48,7 @@ struct _CbWindow
   gboolean              restore;
   gint64                locked_task;  /* open when the workstation was locked */
   guint                 environment_timer;
+  char                 *environment_alarm;  /* the room's last alarm, while it holds */
 };
 
 G_DEFINE_FINAL_TYPE (CbWindow, cb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -225,9 +227,69 @@ update_environment (CbWindow *self)
       g_string_append (text, _("No conditions logged"));
       tooltip = g_strdup (_("The environment log has nothing from this room in the last hour"));
     }
+  /* Outside the limits of the method in use: marked until a reading is
+   * back within them. */
+  if (self->environment_alarm != NULL && reading != NULL)
+    {
+      g_autofree char *with_alarm = g_strdup_printf ("%s\n%s", self->environment_alarm, tooltip);
+
+      g_free (tooltip);
+      tooltip = g_steal_pointer (&with_alarm);
+    }
+  gtk_image_set_from_icon_name (self->environment_icon, self->environment_alarm != NULL && reading != NULL
+                                ? "dialog-warning-symbolic" : "weather-few-clouds-symbolic");
+  if (self->environment_alarm != NULL && reading != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->environment_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->environment_icon), "error");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->environment_label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->environment_icon), "error");
+    }
   gtk_label_set_text (self->environment_label, text->str);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->environment_label), tooltip);
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->environment_label)), text->len > 0);
+}
+
+/* A reading of the room's sensor is in the log. */
+static void
+on_environment_logged (CbWindow *self)
+{
+  CbEnvironmentLogger *logger = cb_session_get_environment_logger (self->session);
+
+  if (!cb_environment_logger_get_alarmed (logger))
+    g_clear_pointer (&self->environment_alarm, g_free);
+  update_environment (self);
+}
+
+/* The room left the limits of the method in use: marked in the sidebar,
+ * and a notification for whoever is not looking at it. */
+static void
+on_environment_alarm (CbEnvironmentLogger *logger,
+                      int                  quantity,
+                      double               value,
+                      double               min,
+                      double               max,
+                      const char          *message,
+                      CbWindow            *self)
+{
+  GApplication *application = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  g_free (self->environment_alarm);
+  self->environment_alarm = g_strdup (message);
+  update_environment (self);
+  /* Notifications go over the session bus; without one the sidebar says it. */
+  if (application != NULL && g_application_get_is_registered (application)
+      && g_application_get_dbus_connection (application) != NULL)
+    {
+      g_autoptr(GNotification) notification = g_notification_new (_("Room Conditions Outside Their Limits"));
+
+      g_notification_set_body (notification, message);
+      g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+      g_application_send_notification (application, "environment-alarm", notification);
+    }
 }
 
 static gboolean
@@ -628,6 +690,13 @@ cb_window_constructed (GObject *object)
           g_signal_connect_object (cb_session_get_sync_client (self->session), "notify::pending",
                                    G_CALLBACK (update_sync_state), self, G_CONNECT_SWAPPED);
         }
+      if (cb_session_get_environment_logger (self->session) != NULL)
+        {
+          g_signal_connect_object (cb_session_get_environment_logger (self->session), "logged",
+                                   G_CALLBACK (on_environment_logged), self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (cb_session_get_environment_logger (self->session), "alarm",
+                                   G_CALLBACK (on_environment_alarm), self, 0);
+        }
       /* A signed record leaves my list of things to measure. */
       g_signal_connect_object (self->record_page, "signed", G_CALLBACK (cb_tasks_page_reload), self->tasks_page,
                                G_CONNECT_SWAPPED);
@@ -657,6 +726,7 @@ cb_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->environment_alarm, g_free);
 
   G_OBJECT_CLASS (cb_window_parent_class)->dispose (object);
 }
@@ -752,6 +822,7 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, environment_label);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, environment_icon);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, calculator_page);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);

@@ -33,6 +33,7 @@ int       cb_cli_instruments   (int argc, char **argv);
 int       cb_cli_acquire       (int argc, char **argv);
 int       cb_cli_procedure     (int argc, char **argv);
 int       cb_cli_sync          (int argc, char **argv);
+int       cb_cli_environment   (int argc, char **argv);
 
 /* Parses the subcommand's options; prints usage errors and returns FALSE. */
 gboolean  cb_cli_parse_options (GOptionContext *context,

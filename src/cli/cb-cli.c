@@ -33,6 +33,7 @@ static const CbCliCommand commands[] = {
   { "instruments", N_("List serial ports, or identify the instrument on a port"), cb_cli_instruments },
   { "acquire",     N_("Take readings from an instrument: acquire --port PORT --driver DRIVER --count N"), cb_cli_acquire },
   { "procedure",   N_("Measure a record's points on instruments: procedure run --template FILE --calibrator PORT --uut PORT"), cb_cli_procedure },
+  { "environment", N_("A room's conditions: environment log --db FILE --port PORT --room ROOM, or environment show"), cb_cli_environment },
   { "sync",        N_("Sync a bench's database with the server: sync --db FILE --server URL --login L --password-file F"), cb_cli_sync },
 };
 

@@ -29,10 +29,14 @@ struct _CbEnvironmentLogger
 {
   GObject       parent_instance;
 
-  CbInstrument *sensor;
+  CbInstrument *sensor;         /* NULL until a port is open */
+  char         *port;           /* the sensor's port, when the logger opens it */
   CbStore      *store;
   char         *room;
-  char         *sensor_name;
+  char         *sensor_name;    /* NULL: the model, once the sensor is open */
+  char         *error;          /* why the last reading failed; NULL after one succeeded */
+  char         *temperature;    /* the last logged values, as the sensor sent them */
+  char         *humidity;
   Limit         limits[N_LIMITS];
   guint         interval;
   GSource      *timer;
@@ -48,6 +52,7 @@ enum
   PROP_ROOM,
   PROP_INTERVAL,
   PROP_N_LOGGED,
+  PROP_ERROR,
   N_PROPS
 };
 
@@ -76,6 +81,29 @@ limit_index (CbQuantity quantity)
     default:
       return -1;
     }
+}
+
+/* What the log calls the sensor: its given name, else its model. */
+static const char *
+get_sensor_name (CbEnvironmentLogger *self)
+{
+  const char *model;
+
+  if (self->sensor_name != NULL)
+    return self->sensor_name;
+  model = cb_instrument_get_model (self->sensor);
+  return model != NULL ? model : cb_instrument_get_identity (self->sensor);
+}
+
+static void
+set_error (CbEnvironmentLogger *self,
+           const GError        *error)
+{
+  if (g_strcmp0 (self->error, error != NULL ? error->message : NULL) == 0)
+    return;
+  g_free (self->error);
+  self->error = error != NULL ? g_strdup (error->message) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
 }
 
 static char *
@@ -136,19 +164,56 @@ log_readings (CbEnvironmentLogger *self,
         humidity = reading->text;
     }
 
-  row = cb_store_environment_add (self->store, self->room, self->sensor_name, measured_at,
+  row = cb_store_environment_add (self->store, self->room, get_sensor_name (self), measured_at,
                                   temperature, humidity, NULL, &error);
   if (row == 0)
     {
       g_signal_emit (self, signals[FAILED], 0, error);
       return;
     }
+  g_free (self->temperature);
+  self->temperature = g_strdup (temperature);
+  g_free (self->humidity);
+  self->humidity = g_strdup (humidity);
+  /* The alarm first: whoever follows "logged" sees the limits' state of
+   * this reading. */
+  for (guint i = 0; i < readings->len; i++)
+    check_limits (self, g_ptr_array_index (readings, i));
   self->n_logged++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_LOGGED]);
   g_signal_emit (self, signals[LOGGED], 0, row, temperature, humidity);
+}
 
-  for (guint i = 0; i < readings->len; i++)
-    check_limits (self, g_ptr_array_index (readings, i));
+/* A reading's work on the worker thread: the sensor, opened there first
+ * when the logger owns its port. */
+typedef struct
+{
+  CbInstrument *sensor;
+  char         *port;
+} PollJob;
+
+static void
+poll_job_free (PollJob *job)
+{
+  g_clear_pointer (&job->sensor, cb_instrument_unref);
+  g_free (job->port);
+  g_free (job);
+}
+
+static CbInstrument *
+open_sensor (const char    *port,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  const CbDriver *driver = cb_driver_find ("thermohygrometer");
+  CbSerialSettings settings;
+  CbTransport *transport;
+
+  cb_driver_get_serial_settings (driver, &settings);
+  transport = cb_transport_open (port, &settings, cancellable, error);
+  if (transport == NULL)
+    return NULL;
+  return cb_instrument_open (transport, driver, cancellable, error);
 }
 
 static void
@@ -157,9 +222,18 @@ measure_thread (GTask        *task,
                 gpointer      task_data,
                 GCancellable *cancellable)
 {
+  PollJob *job = task_data;
   GError *error = NULL;
-  GPtrArray *readings = cb_instrument_measure_all (task_data, cancellable, &error);
+  GPtrArray *readings;
 
+  if (job->sensor == NULL)
+    job->sensor = open_sensor (job->port, cancellable, &error);
+  if (job->sensor == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  readings = cb_instrument_measure_all (job->sensor, cancellable, &error);
   if (readings == NULL)
     g_task_return_error (task, error);
   else
@@ -175,15 +249,25 @@ on_measured (GObject      *object,
 {
   g_autoptr(CbEnvironmentLogger) self = user_data;
   g_autoptr(GError) error = NULL;
+  PollJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GPtrArray) readings = g_task_propagate_pointer (G_TASK (result), &error);
 
   g_clear_object (&self->cancellable);
   if (readings == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_signal_emit (self, signals[FAILED], 0, error);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* A port of the logger's own is opened again for the next reading:
+       * the sensor may have been unplugged, or its line garbled. */
+      if (self->port != NULL)
+        g_clear_pointer (&self->sensor, cb_instrument_unref);
+      set_error (self, error);
+      g_signal_emit (self, signals[FAILED], 0, error);
       return;
     }
+  if (self->sensor == NULL)
+    self->sensor = cb_instrument_ref (job->sensor);
+  set_error (self, NULL);
   log_readings (self, readings);
 }
 
@@ -211,8 +295,12 @@ cb_environment_logger_finalize (GObject *object)
   CbEnvironmentLogger *self = CB_ENVIRONMENT_LOGGER (object);
 
   g_clear_pointer (&self->sensor, cb_instrument_unref);
+  g_free (self->port);
   g_free (self->room);
   g_free (self->sensor_name);
+  g_free (self->error);
+  g_free (self->temperature);
+  g_free (self->humidity);
   G_OBJECT_CLASS (cb_environment_logger_parent_class)->finalize (object);
 }
 
@@ -234,6 +322,9 @@ cb_environment_logger_get_property (GObject    *object,
       break;
     case PROP_N_LOGGED:
       g_value_set_uint (value, self->n_logged);
+      break;
+    case PROP_ERROR:
+      g_value_set_string (value, self->error);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -258,6 +349,9 @@ cb_environment_logger_class_init (CbEnvironmentLoggerClass *klass)
   properties[PROP_N_LOGGED] =
     g_param_spec_uint ("n-logged", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ERROR] =
+    g_param_spec_string ("error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A reading is in the log: its row, temperature and humidity as text
@@ -294,7 +388,6 @@ cb_environment_logger_new (CbInstrument *sensor,
                            const char   *room)
 {
   CbEnvironmentLogger *self;
-  const char *model;
 
   g_return_val_if_fail (sensor != NULL, NULL);
   g_return_val_if_fail (store != NULL, NULL);
@@ -304,9 +397,64 @@ cb_environment_logger_new (CbInstrument *sensor,
   self->sensor = cb_instrument_ref (sensor);
   self->store = store;
   self->room = g_strdup (room);
-  model = cb_instrument_get_model (sensor);
-  self->sensor_name = g_strdup (model != NULL ? model : cb_instrument_get_identity (sensor));
   return self;
+}
+
+CbEnvironmentLogger *
+cb_environment_logger_new_for_port (const char *port,
+                                    CbStore    *store,
+                                    const char *room)
+{
+  CbEnvironmentLogger *self;
+
+  g_return_val_if_fail (port != NULL, NULL);
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (room != NULL, NULL);
+
+  self = g_object_new (CB_TYPE_ENVIRONMENT_LOGGER, NULL);
+  self->port = g_strdup (port);
+  self->store = store;
+  self->room = g_strdup (room);
+  return self;
+}
+
+const char *
+cb_environment_logger_get_port (CbEnvironmentLogger *self)
+{
+  g_return_val_if_fail (CB_IS_ENVIRONMENT_LOGGER (self), NULL);
+  return self->port != NULL ? self->port : cb_transport_get_port (cb_instrument_get_transport (self->sensor));
+}
+
+const char *
+cb_environment_logger_get_error (CbEnvironmentLogger *self)
+{
+  g_return_val_if_fail (CB_IS_ENVIRONMENT_LOGGER (self), NULL);
+  return self->error;
+}
+
+gboolean
+cb_environment_logger_get_alarmed (CbEnvironmentLogger *self)
+{
+  g_return_val_if_fail (CB_IS_ENVIRONMENT_LOGGER (self), FALSE);
+
+  for (guint i = 0; i < N_LIMITS; i++)
+    if (self->limits[i].alarmed)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+cb_environment_logger_get_last (CbEnvironmentLogger  *self,
+                                const char          **temperature,
+                                const char          **humidity)
+{
+  g_return_val_if_fail (CB_IS_ENVIRONMENT_LOGGER (self), FALSE);
+
+  if (temperature != NULL)
+    *temperature = self->temperature;
+  if (humidity != NULL)
+    *humidity = self->humidity;
+  return self->n_logged > 0;
 }
 
 const char *
@@ -338,6 +486,10 @@ cb_environment_logger_set_limits (CbEnvironmentLogger *self,
   g_return_if_fail (CB_IS_ENVIRONMENT_LOGGER (self));
   g_return_if_fail (index >= 0);
 
+  /* The same limits again raise no second alarm for the same excursion. */
+  if ((self->limits[index].min == min || (isnan (self->limits[index].min) && isnan (min))) &&
+      (self->limits[index].max == max || (isnan (self->limits[index].max) && isnan (max))))
+    return;
   self->limits[index].min = min;
   self->limits[index].max = max;
   self->limits[index].alarmed = FALSE;
@@ -362,33 +514,38 @@ cb_environment_logger_set_limits_from_template (CbEnvironmentLogger *self,
 {
   g_autoptr(JsonNode) root = cb_template_to_json (tmpl);
   JsonObject *object = json_node_get_object (root);
-  JsonArray *environment;
+  JsonArray *environment = NULL;
+  /* Another template's limits do not linger. */
+  double limits[N_LIMITS][2] = { { NAN, NAN }, { NAN, NAN } };
 
   g_return_if_fail (CB_IS_ENVIRONMENT_LOGGER (self));
 
-  if (!json_object_has_member (object, "environment"))
-    return;
-  environment = json_object_get_array_member (object, "environment");
-  for (guint i = 0; i < json_array_get_length (environment); i++)
+  if (json_object_has_member (object, "environment"))
+    environment = json_object_get_array_member (object, "environment");
+  for (guint i = 0; environment != NULL && i < json_array_get_length (environment); i++)
     {
       JsonObject *item = json_array_get_object_element (environment, i);
       const char *name = json_object_get_string_member_with_default (item, "name", "");
-      CbQuantity quantity;
+      int index;
 
       if (g_str_equal (name, "temperature"))
-        quantity = CB_QUANTITY_TEMPERATURE;
+        index = LIMIT_TEMPERATURE;
       else if (g_str_equal (name, "humidity"))
-        quantity = CB_QUANTITY_HUMIDITY;
+        index = LIMIT_HUMIDITY;
       else
         continue;
-      cb_environment_logger_set_limits (self, quantity, limit_member (item, "min"), limit_member (item, "max"));
+      limits[index][0] = limit_member (item, "min");
+      limits[index][1] = limit_member (item, "max");
     }
+  cb_environment_logger_set_limits (self, CB_QUANTITY_TEMPERATURE, limits[LIMIT_TEMPERATURE][0], limits[LIMIT_TEMPERATURE][1]);
+  cb_environment_logger_set_limits (self, CB_QUANTITY_HUMIDITY, limits[LIMIT_HUMIDITY][0], limits[LIMIT_HUMIDITY][1]);
 }
 
 void
 cb_environment_logger_poll (CbEnvironmentLogger *self)
 {
   g_autoptr(GTask) task = NULL;
+  PollJob *job;
 
   g_return_if_fail (CB_IS_ENVIRONMENT_LOGGER (self));
 
@@ -398,7 +555,10 @@ cb_environment_logger_poll (CbEnvironmentLogger *self)
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, on_measured, g_object_ref (self));
   g_task_set_source_tag (task, cb_environment_logger_poll);
-  g_task_set_task_data (task, cb_instrument_ref (self->sensor), (GDestroyNotify) cb_instrument_unref);
+  job = g_new0 (PollJob, 1);
+  job->sensor = self->sensor != NULL ? cb_instrument_ref (self->sensor) : NULL;
+  job->port = g_strdup (self->port);
+  g_task_set_task_data (task, job, (GDestroyNotify) poll_job_free);
   g_task_run_in_thread (task, measure_thread);
 }
 

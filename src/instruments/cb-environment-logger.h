@@ -24,7 +24,22 @@ G_DECLARE_FINAL_TYPE (CbEnvironmentLogger, cb_environment_logger, CB, ENVIRONMEN
 CbEnvironmentLogger *cb_environment_logger_new          (CbInstrument         *sensor,
                                                          CbStore              *store,
                                                          const char           *room);
+/* A logger of its own port: it opens the sensor on the first reading, on
+ * a worker thread, and again after a reading failed (unplugged, garbled). */
+CbEnvironmentLogger *cb_environment_logger_new_for_port (const char          *port,
+                                                         CbStore              *store,
+                                                         const char           *room);
 const char          *cb_environment_logger_get_room     (CbEnvironmentLogger  *self);
+const char          *cb_environment_logger_get_port     (CbEnvironmentLogger  *self);
+/* Why the last reading failed; NULL once one succeeded ("error"). */
+const char          *cb_environment_logger_get_error    (CbEnvironmentLogger  *self);
+/* Whether the last reading was outside a limit (an alarm was raised). */
+gboolean             cb_environment_logger_get_alarmed  (CbEnvironmentLogger  *self);
+/* The last logged values as the sensor sent them (either may be NULL);
+ * FALSE before the first. */
+gboolean             cb_environment_logger_get_last     (CbEnvironmentLogger  *self,
+                                                         const char          **temperature,
+                                                         const char          **humidity);
 /* The sensor's name in the log; the instrument's model unless set. */
 void                 cb_environment_logger_set_sensor_name (CbEnvironmentLogger *self,
                                                          const char           *name);
@@ -34,7 +49,7 @@ void                 cb_environment_logger_set_limits   (CbEnvironmentLogger  *s
                                                          double                min,
                                                          double                max);
 /* The limits of the template's "environment" items named temperature and
- * humidity. */
+ * humidity, in place of those set before. */
 void                 cb_environment_logger_set_limits_from_template (CbEnvironmentLogger *self,
                                                          CbTemplate           *tmpl);
 /* Reads now, then every @interval_seconds until stopped. */

@@ -39,6 +39,7 @@ struct _CbSim
   gint64            start_us;
   double            advanced;      /* seconds added by cb_sim_advance() */
   double            input;         /* the DMM's measured input */
+  double            room;          /* the thermohygrometer's room, °C */
   CbSim            *source;        /* or another simulator's output */
   CbSimFault        fault;
   guint             n_commands;

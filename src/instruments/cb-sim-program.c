@@ -84,33 +84,52 @@ fail (int         status,
   return status;
 }
 
-/* A calibrator and a multimeter wired to it, each on its own pty. */
+/* The bench's room is within the limits of the methods measured there. */
+#define BENCH_ROOM_TEMPERATURE 20.0
+
+/* A calibrator and a multimeter wired to it, and the room's sensor, each
+ * on its own pty. */
 static int
 run_bench (guint32  seed,
            gboolean no_stdin)
 {
-  g_autoptr(CbSim) calibrator = cb_sim_new (CB_SIM_CALIBRATOR, seed);
-  g_autoptr(CbSim) multimeter = cb_sim_new (CB_SIM_DMM, seed + 1);
+  static const char * const names[] = { "calibrator", "multimeter", "sensor" };
+  CbSim *sims[G_N_ELEMENTS (names)] = {
+    cb_sim_new (CB_SIM_CALIBRATOR, seed),
+    cb_sim_new (CB_SIM_DMM, seed + 1),
+    cb_sim_new (CB_SIM_THERMOHYGROMETER, seed + 2),
+  };
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *calibrator_path = NULL;
-  g_autofree char *multimeter_path = NULL;
-  Program programs[2] = { { 0 }, { 0 } };
-  int slaves[2] = { -1, -1 };
-  GThread *threads[2];
+  Program programs[G_N_ELEMENTS (names)] = { { 0 } };
+  int slaves[G_N_ELEMENTS (names)];
+  GThread *threads[G_N_ELEMENTS (names)];
+  int status = EXIT_OK;
 
-  cb_sim_connect (multimeter, calibrator);
-  if (!cb_sim_open_pty (&programs[0].fd, &slaves[0], &calibrator_path, &error)
-      || !cb_sim_open_pty (&programs[1].fd, &slaves[1], &multimeter_path, &error))
-    return fail (EXIT_FAILURE_, error->message);
-  printf ("calibrator %s\nmultimeter %s\n", calibrator_path, multimeter_path);
+  cb_sim_connect (sims[1], sims[0]);
+  cb_sim_set_room_temperature (sims[2], BENCH_ROOM_TEMPERATURE);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = NULL;
+
+      slaves[i] = -1;
+      if (status == EXIT_OK && !cb_sim_open_pty (&programs[i].fd, &slaves[i], &path, &error))
+        status = fail (EXIT_FAILURE_, error->message);
+      else if (status == EXIT_OK)
+        printf ("%s %s\n", names[i], path);
+    }
+  if (status != EXIT_OK)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        cb_sim_free (sims[i]);
+      return status;
+    }
   fflush (stdout);
 
-  programs[0].sim = calibrator;
-  programs[1].sim = multimeter;
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
+      programs[i].sim = sims[i];
       programs[i].cancellable = cancellable;
       programs[i].loop = loop;
     }
@@ -119,15 +138,18 @@ run_bench (guint32  seed,
   g_unix_signal_add (SIGINT, on_signal, loop);
   g_unix_signal_add (SIGTERM, on_signal, loop);
 
-  threads[0] = g_thread_new ("calibrator", serve, &programs[0]);
-  threads[1] = g_thread_new ("multimeter", serve, &programs[1]);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    threads[i] = g_thread_new (names[i], serve, &programs[i]);
   g_main_loop_run (loop);
   g_cancellable_cancel (cancellable);
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_thread_join (threads[i]);
       close (slaves[i]);
     }
+  /* The multimeter reads the calibrator: it goes first. */
+  for (guint i = G_N_ELEMENTS (names); i > 0; i--)
+    cb_sim_free (sims[i - 1]);
   return EXIT_OK;
 }
 
@@ -149,6 +171,7 @@ cb_sim_program_run (int    argc,
   int fault_count = 0;
   double fault_probability = 1.0;
   double input = NAN;
+  double room = NAN;
   gboolean no_stdin = FALSE;
   gboolean bench = FALSE;
   CbSimKind kind = CB_SIM_DMM;
@@ -168,7 +191,8 @@ cb_sim_program_run (int    argc,
     { "input", 0, 0, G_OPTION_ARG_DOUBLE, &input, N_("What the multimeter measures, in its function's unit (default 1)"), "VALUE" },
     { "no-stdin", 0, 0, G_OPTION_ARG_NONE, &no_stdin, N_("Serve until killed, whatever stdin does"), NULL },
     { "bench", 0, 0, G_OPTION_ARG_NONE, &bench,
-      N_("An electrical bench: a calibrator and a multimeter that measures it, each on its own pty (two lines: calibrator PATH, multimeter PATH)"), NULL },
+      N_("An electrical bench: a calibrator, a multimeter that measures it and the room's sensor at 20 °C, each on its own pty (three lines: calibrator PATH, multimeter PATH, sensor PATH)"), NULL },
+    { "room-temperature", 0, 0, G_OPTION_ARG_DOUBLE, &room, N_("The thermohygrometer's room temperature in °C (default 23)"), "T" },
     { NULL }
   };
 
@@ -208,6 +232,8 @@ cb_sim_program_run (int    argc,
       tcp_port > 65535 || seed < 0 || seed > G_MAXUINT32)
     return fail (EXIT_BAD_INPUT, _("--fault-after and --fault-count take a count, --fault-probability a "
                                    "number from 0 to 1, --tcp a port up to 65535, --seed a number from 0 to 4294967295"));
+  if (!isnan (room) && !(room >= -40 && room <= 80))
+    return fail (EXIT_BAD_INPUT, _("--room-temperature: expected a temperature from -40 to 80 °C, the sensor's range"));
   fault.after = (guint) fault_after;
   fault.limit = (guint) fault_count;
   fault.probability = fault_probability;
@@ -219,6 +245,8 @@ cb_sim_program_run (int    argc,
   cb_sim_set_fault (sim, &fault);
   if (!isnan (input))
     cb_sim_set_input (sim, input);
+  if (!isnan (room))
+    cb_sim_set_room_temperature (sim, room);
 
   if (tcp_port >= 0)
     {

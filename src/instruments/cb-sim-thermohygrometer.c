@@ -11,8 +11,8 @@
  * An RS-485 temperature and humidity transmitter (the common Renke
  * RS-WS-N01 register map) at Modbus address 1: holding register 0x0000 is
  * relative humidity ×10, 0x0001 temperature ×10 (signed), 0x07D0 the
- * device's address and 0x07D1 its baud rate code.  A room at 23 °C and
- * 45 %RH, with a slow swing, drift and noise.
+ * device's address and 0x07D1 its baud rate code.  A room at 23 °C (or
+ * as set) and 45 %RH, with a slow swing, drift and noise.
  */
 
 #define ADDRESS 1
@@ -48,7 +48,7 @@ read_register (CbSim   *sim,
                                         cb_sim_gauss (sim, 0.2), 0, 100));
       return TRUE;
     case 0x0001:
-      *value = (guint16) tenths (CLAMP (23.0 + 0.3 * sin (2 * G_PI * t / 1800.0) + 1e-5 * t +
+      *value = (guint16) tenths (CLAMP (sim->room + 0.3 * sin (2 * G_PI * t / 1800.0) + 1e-5 * t +
                                         cb_sim_gauss (sim, 0.05), -40, 80));
       return TRUE;
     case 0x07D0:

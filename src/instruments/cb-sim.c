@@ -71,6 +71,7 @@ cb_sim_new (CbSimKind kind,
   sim->rand = g_rand_new_with_seed (seed);
   sim->start_us = g_get_monotonic_time ();
   sim->input = 1.0;
+  sim->room = 23.0;
   sim->fault.probability = 1.0;
   g_queue_init (&sim->errors);
   sim->state = sim->model->state_new (sim);
@@ -136,6 +137,17 @@ cb_sim_set_fault (CbSim            *sim,
   sim->fault = *fault;
   sim->n_faults = 0;
   sim->n_replies = 0;
+  g_mutex_unlock (&sim->lock);
+}
+
+void
+cb_sim_set_room_temperature (CbSim  *sim,
+                             double  celsius)
+{
+  g_return_if_fail (sim != NULL);
+
+  g_mutex_lock (&sim->lock);
+  sim->room = celsius;
   g_mutex_unlock (&sim->lock);
 }
 

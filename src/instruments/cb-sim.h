@@ -63,6 +63,10 @@ void         cb_sim_set_fault           (CbSim             *sim,
 /* What the DMM measures, in the base unit of its function (1 V by default). */
 void         cb_sim_set_input           (CbSim             *sim,
                                          double             value);
+/* The thermohygrometer's room temperature around which it swings and
+ * drifts (23 °C by default). */
+void         cb_sim_set_room_temperature (CbSim            *sim,
+                                         double             celsius);
 /* Connects the DMM's input to @source's output, as test leads do: the DMM
  * then measures the calibrator's output while it is in operate, and 0 in
  * standby.  @source (NULL to disconnect) must outlive @sim's serving. */

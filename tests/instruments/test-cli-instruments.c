@@ -236,6 +236,7 @@ test_bench (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
   g_autoptr(JsonObject) root = NULL;
   g_auto(Run) result = { 0 };
 
@@ -244,9 +245,23 @@ test_bench (void)
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   first = g_data_input_stream_read_line (out, NULL, NULL, &error);
   second = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  third = g_data_input_stream_read_line (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (first, "calibrator /"));
   g_assert_true (g_str_has_prefix (second, "multimeter /"));
+  g_assert_true (g_str_has_prefix (third, "sensor /"));
+
+  /* The bench's room is at 20 °C, within the methods' limits. */
+  run (&result, "acquire", "--port", third + strlen ("sensor "), "--driver", "thermohygrometer",
+       "--function", "temperature", "--json", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  {
+    g_autoptr(JsonArray) readings = parse_array (result.out);
+    JsonObject *reading = json_array_get_object_element (readings, 0);
+
+    g_assert_cmpstr (json_object_get_string_member (reading, "unit"), ==, "°C");
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (reading, "value"), 20.0, 0.6);
+  }
 
   run (&result, "procedure", "run", "--template", tmpl, "--calibrator", first + strlen ("calibrator "),
        "--uut", second + strlen ("multimeter "), "--block", "dcv", "--json", NULL);
@@ -403,6 +418,77 @@ test_procedure_run (void)
   g_rmdir (dir);
 }
 
+/* The room's sensor logged into a lab database: readings on stdout and in
+ * the store, an alarm outside the limits, a garbled reply reported and the
+ * port opened again, a missing port failing after three tries. */
+static void
+test_environment_log (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("calbench-environment-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "lab.db", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no-such-port", NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) result = { 0 };
+  g_auto(GStrv) lines = NULL;
+  Sim sensor = { 0 };
+  CbStore *store;
+
+  store = cb_store_open (db, &error);
+  g_assert_no_error (error);
+  cb_store_close (store);
+
+  /* The simulated room is at 23 °C: above 20:22. */
+  sim_start (&sensor, "--instrument", "thermohygrometer", "--seed", "5",
+             "--fault", "bad-crc", "--fault-after", "2", "--fault-count", "1", NULL);
+  run (&result, "environment", "log", "--db", db, "--port", sensor.where, "--room", "电学室",
+       "--sensor", "TH-07", "--interval", "1", "--count", "2", "--temperature", "20:22", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  lines = g_strsplit (g_strstrip (result.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_nonnull (strstr (lines[0], "电学室\t23."));
+  g_assert_nonnull (strstr (lines[0], " %RH"));
+  g_assert_nonnull (strstr (result.err, "alarm: temperature 23."));
+  g_assert_nonnull (strstr (result.err, "outside its limits 20 to 22 °C"));
+  g_assert_nonnull (strstr (result.err, "Modbus CRC mismatch"));
+  /* One alarm while the room stays outside. */
+  g_assert_null (strstr (strstr (result.err, "alarm:") + 1, "alarm:"));
+  sim_stop (&sensor);
+
+  run (&result, "environment", "show", "--db", db, "--room", "电学室", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  g_clear_pointer (&lines, g_strfreev);
+  lines = g_strsplit (g_strstrip (result.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_nonnull (strstr (lines[1], "\tTH-07\t23."));
+
+  run (&result, "environment", "show", "--db", db, "--room", "力学室", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==, "");
+  g_assert_nonnull (strstr (result.err, "nothing logged in 力学室"));
+
+  run (&result, "environment", "log", "--db", db, "--port", missing, "--room", "电学室",
+       "--interval", "1", "--count", "1", NULL);
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_cmpstr (result.out, ==, "");
+  g_assert_nonnull (strstr (result.err, missing));
+
+  run (&result, "environment", "log", "--db", db, "--port", missing, "--room", "电学室",
+       "--humidity", "60:30", NULL);
+  g_assert_cmpint (result.status, ==, 2);
+  g_assert_nonnull (strstr (result.err, "--humidity: the lower limit 60 is above the upper 30"));
+  run (&result, "environment", "log", "--db", db, "--port", missing, "--room", "电学室",
+       "--temperature", "warm", NULL);
+  g_assert_cmpint (result.status, ==, 2);
+  g_assert_nonnull (strstr (result.err, "--temperature"));
+  run (&result, "environment", "log", "--db", db, "--room", "电学室", NULL);
+  g_assert_cmpint (result.status, ==, 2);
+  g_assert_nonnull (strstr (result.err, "--port"));
+
+  g_remove (db);
+  g_remove (missing);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -415,6 +501,7 @@ main (int    argc,
   g_test_add_func ("/instruments/cli/bad-input", test_bad_input);
   g_test_add_func ("/instruments/cli/procedure-run", test_procedure_run);
   g_test_add_func ("/instruments/cli/bench", test_bench);
+  g_test_add_func ("/instruments/cli/environment-log", test_environment_log);
 
   return g_test_run ();
 }

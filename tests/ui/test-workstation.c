@@ -234,6 +234,25 @@ tables_laid_out (GtkWidget *widget)
   return TRUE;
 }
 
+/* Every table shows its first rows, not only its header: @n_tables
+ * counts them. */
+static void
+assert_tables_show_rows (GtkWidget *widget,
+                         guint     *n_tables)
+{
+  if (GTK_IS_COLUMN_VIEW (widget))
+    {
+      GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+
+      /* A header is about 45 pixels, a row about 40. */
+      g_assert_cmpint (gtk_widget_get_height (scroller), >, 80);
+      (*n_tables)++;
+      return;
+    }
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    assert_tables_show_rows (w, n_tables);
+}
+
 static gboolean
 show_task (CbRecordPage *page,
            gint64        task,
@@ -777,6 +796,13 @@ test_run_procedure (void)
   g_assert_true (show_task (page, task, &error));
   g_assert_no_error (error);
   g_assert_true (gtk_widget_get_visible (run));
+  /* The multimeter's tables are wider than the window. */
+  {
+    guint n_tables = 0;
+
+    assert_tables_show_rows (GTK_WIDGET (page), &n_tables);
+    g_assert_cmpuint (n_tables, >=, 4);
+  }
 
   /* The 10 V point's readings are cleared, with a reason, to be measured. */
   for (guint k = 1; k <= 10; k++)
@@ -1038,6 +1064,120 @@ test_lock_and_roles (void)
   g_assert_cmpuint (count_rows (sidebar), ==, 1);
   g_assert_cmpint (cb_record_page_get_task (record), ==, 0);
 
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A widget named @name under @widget. */
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_named (c, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+wait_logged (CbEnvironmentLogger *logger,
+             guint                n)
+{
+  while (cb_environment_logger_get_n_logged (logger) < n)
+    {
+      g_assert_null (cb_environment_logger_get_error (logger));
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* The room's sensor, logged while the workstation runs: the sidebar shows
+ * it, the instrument panel shows the log's side of it, and the room at
+ * 23 °C is marked once a record measured at 18 to 22 °C is open. */
+static void
+test_room_sensor (void)
+{
+  g_autoptr(GtkApplication) app = gtk_application_new (NULL, G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbSession) session = NULL;
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *port = NULL;
+  const char *argv[] = { CALBENCH_SIM, "--instrument", "thermohygrometer", "--seed", "9", NULL };
+  CbEnvironmentLogger *logger;
+  CbRecordPage *page;
+  CbWindow *window;
+  GtkLabel *label;
+  GtkWidget *row;
+  gint64 task = 0;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  sim = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
+  port = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (port);
+
+  session = cb_session_open (lab_path, &error);
+  g_assert_no_error (error);
+  cb_session_set_room (session, "温湿度传感器室");
+  cb_session_set_instrument_port (session, "sensor", port);
+  /* The first reading at once, the next when asked. */
+  cb_session_set_environment_sensor (session, port, 3600);
+  logger = cb_session_get_environment_logger (session);
+  g_assert_nonnull (logger);
+
+  window = cb_window_new (app, NULL, session, FALSE);
+  label = child (window, CB_TYPE_WINDOW, "environment_label");
+  log_in (child (window, CB_TYPE_WINDOW, "login_page"), session, "li.qiang", CB_DEMO_PASSWORD);
+  wait_logged (logger, 1);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (label), "23."));
+  g_assert_nonnull (strstr (gtk_label_get_text (label), " %RH"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (label)), "RS-WS-N01"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (label), "error"));
+
+  /* li.qiang's multimeter record, measured at 18 to 22 °C. */
+  find_record ("SELECT r.id, r.task_id FROM records r"
+               " JOIN template_versions v ON v.id = r.template_version_id"
+               " JOIN staff s ON s.id = r.performer_id"
+               " WHERE v.document LIKE '%jjf1587%' AND s.login = 'li.qiang'"
+               " AND r.state = 'draft' ORDER BY r.id DESC LIMIT 1", &task);
+  g_signal_emit_by_name (child (window, CB_TYPE_WINDOW, "tasks_page"), "open-task", task);
+  page = child (window, CB_TYPE_WINDOW, "record_page");
+  g_assert_cmpint (cb_record_page_get_task (page), ==, task);
+
+  cb_environment_logger_poll (logger);
+  wait_logged (logger, 2);
+  g_assert_true (cb_environment_logger_get_alarmed (logger));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (label), "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (label)), "outside its limits 18 to 22 °C"));
+
+  /* The panel never opens the sensor's port: it shows the log. */
+  row = find_named (GTK_WIDGET (page), "sensor");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_named (row, "state"))), ==,
+                   "Logging the room every 3600 seconds");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (find_named (row, "reading"))), "23."));
+  g_assert_false (gtk_widget_get_visible (find_named (row, "reconnect")));
+
+  /* The sensor unplugged: the panel says so and offers to read again. */
+  g_output_stream_close (g_subprocess_get_stdin_pipe (sim), NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait (sim, NULL, &error);
+  g_assert_no_error (error);
+  cb_environment_logger_poll (logger);
+  while (cb_environment_logger_get_error (logger) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (find_named (row, "state"))), "Error: "));
+  g_assert_true (gtk_widget_get_visible (find_named (row, "reconnect")));
+
+  cb_session_logout (session);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -1379,6 +1519,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/lock-and-roles", test_lock_and_roles);
   g_test_add_func ("/ui/workstation/sync-state", test_sync_state);
   g_test_add_func ("/ui/workstation/room-conditions", test_room_conditions);
+  g_test_add_func ("/ui/workstation/room-sensor", test_room_sensor);
   g_test_add_func ("/ui/workstation/standards-picker", test_standards_picker);
   g_test_add_func ("/ui/workstation/preferences", test_preferences);
   g_test_add_func ("/ui/workstation/certificate-preview", test_certificate_preview);
