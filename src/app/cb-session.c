@@ -421,6 +421,9 @@ cb_session_set_server (CbSession   *self,
   sync = cb_sync_client_new (self->store, url);
   if (ca_file != NULL && *ca_file != '\0' && !cb_sync_client_set_ca_file (sync, ca_file, error))
     return FALSE;
+  /* The window never waits for a batch to be read or applied. */
+  if (!cb_sync_client_use_worker_thread (sync, error))
+    return FALSE;
   cb_sync_client_refresh (sync);
   g_set_object (&self->sync, sync);
   return TRUE;

@@ -19,6 +19,7 @@ struct _CbSyncClient
   GObject       parent_instance;
 
   CbStore      *store;
+  CbStore      *worker;       /* the store's file on a connection of the sync's own, or NULL */
   char         *server_url;
   SoupSession  *session;
   char         *token;
@@ -41,10 +42,12 @@ typedef struct
   CbSyncBatch  *batch;
   CbSyncReport  report;
   gint64        cursor;
+  GError       *failure;   /* why it ended, while the state is counted */
 } SyncData;
 
 static void sync_push (GTask *task);
 static void sync_pull (GTask *task);
+static void pull_page (GTask *task);
 
 G_DEFINE_FINAL_TYPE (CbSyncClient, cb_sync_client, G_TYPE_OBJECT)
 
@@ -81,6 +84,7 @@ static void
 sync_data_free (SyncData *data)
 {
   g_clear_pointer (&data->batch, cb_sync_batch_free);
+  g_clear_error (&data->failure);
   g_free (data);
 }
 
@@ -346,32 +350,263 @@ cb_sync_client_take_credentials_finish (CbSyncClient  *self,
   return g_task_propagate_int (G_TASK (result), error);
 }
 
+/* The store's side of a sync, a step at a time: on the client's own
+ * connection on a worker thread when it has one (the workstation), else
+ * in place on the caller's store (the CLI, tests).  A step touches no
+ * member of the client but the store it is given. */
+typedef enum
+{
+  STEP_TAKE,         /* the next batch of the outbox, encoded */
+  STEP_ACKNOWLEDGE,  /* the server's acks of that batch */
+  STEP_CURSOR,       /* where pulling starts */
+  STEP_APPLY,        /* one page of the server's changes */
+  STEP_COUNT,        /* pending changes and kept conflicts, for the state */
+} StepKind;
+
+typedef struct
+{
+  StepKind     kind;
+  guint        batch_size;   /* TAKE */
+  CbSyncBatch *batch;        /* TAKE's result, ACKNOWLEDGE's input (borrowed) */
+  char        *body;         /* TAKE: the batch encoded */
+  GBytes      *answer;       /* ACKNOWLEDGE, APPLY: the server's answer */
+  guint        n_done;       /* ACKNOWLEDGE: acks; APPLY: changes */
+  gboolean     more;         /* APPLY: another page follows */
+  gint64       next;         /* APPLY: its cursor */
+  gint64       cursor;       /* CURSOR */
+  gint64       pending;      /* ACKNOWLEDGE, COUNT */
+  gint64       conflicts;    /* COUNT */
+} Step;
+
+typedef void (*StepDone) (GTask  *task,
+                          Step   *step,
+                          GError *error);
+
+static void
+step_free (Step *step)
+{
+  /* A taken batch not handed on; ACKNOWLEDGE only borrows the sync's. */
+  if (step->kind == STEP_TAKE)
+    g_clear_pointer (&step->batch, cb_sync_batch_free);
+  g_free (step->body);
+  g_clear_pointer (&step->answer, g_bytes_unref);
+  g_free (step);
+}
+
+static gboolean
+step_run (CbStore  *store,
+          Step     *step,
+          GError  **error)
+{
+  const char *text = NULL;
+  gsize length = 0;
+
+  if (step->answer != NULL)
+    text = g_bytes_get_data (step->answer, &length);
+  switch (step->kind)
+    {
+    case STEP_TAKE:
+      step->batch = cb_sync_outbox_take (store, step->batch_size, error);
+      if (step->batch == NULL)
+        return FALSE;
+      step->body = cb_sync_batch_encode (step->batch);
+      return TRUE;
+    case STEP_ACKNOWLEDGE:
+      {
+        g_autoptr(CbSyncAcks) acks = cb_sync_acks_decode (text, length, error);
+
+        if (acks == NULL || !cb_sync_outbox_acknowledge (store, step->batch, acks, error))
+          return FALSE;
+        step->n_done = acks->acks->len;
+        step->pending = cb_sync_outbox_pending (store, NULL);
+        return TRUE;
+      }
+    case STEP_CURSOR:
+      {
+        gint64 acked;
+
+        return cb_store_sync_state_get (store, CB_SYNC_PEER_SERVER, &acked, &step->cursor, error);
+      }
+    case STEP_APPLY:
+      {
+        g_autoptr(CbSyncPage) page = cb_sync_page_decode (text, length, error);
+
+        if (page == NULL || !cb_sync_apply_page (store, page, error))
+          return FALSE;
+        step->n_done = page->changes->len;
+        step->more = page->more;
+        step->next = page->next;
+        return TRUE;
+      }
+    case STEP_COUNT:
+      step->pending = cb_sync_outbox_pending (store, NULL);
+      step->conflicts = cb_store_sync_outcome_count (store, NULL);
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+step_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  CbSyncClient *self = source_object;
+  GError *error = NULL;
+
+  if (step_run (self->worker, task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_step_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *sync = user_data;
+  Step *step = g_task_get_task_data (G_TASK (result));
+  StepDone done = g_object_get_data (G_OBJECT (result), "done");
+  GError *error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  done (sync, step, error);
+}
+
+/* Runs @step for the sync @task, then @done on the main context. */
+static void
+run_step (GTask    *task,
+          Step     *step,
+          StepDone  done)
+{
+  CbSyncClient *self = g_task_get_source_object (task);
+  g_autoptr(GTask) worker = NULL;
+  GError *error = NULL;
+
+  if (self->worker == NULL)
+    {
+      step_run (self->store, step, &error);
+      done (task, step, error);
+      return;
+    }
+  /* Changes made on the worker's connection are made by whoever works
+   * here now. */
+  cb_store_set_actor (self->worker, cb_store_get_actor (self->store), cb_store_get_workstation (self->store));
+  worker = g_task_new (self, NULL, on_step_done, task);
+  g_task_set_source_tag (worker, run_step);
+  g_task_set_task_data (worker, step, NULL);
+  g_object_set_data (G_OBJECT (worker), "done", done);
+  g_task_run_in_thread (worker, step_thread);
+}
+
+/* The state from the counts of the store. */
+static void
+show_counts (CbSyncClient *self,
+             gint64        pending,
+             gint64        conflicts)
+{
+  if (conflicts > 0)
+    set_state (self, CB_SYNC_STATE_CONFLICT, MAX (pending, 0));
+  else if (pending > 0)
+    set_state (self, CB_SYNC_STATE_PENDING, pending);
+  else
+    set_state (self, CB_SYNC_STATE_SYNCED, 0);
+}
+
+static void
+on_counted (GTask  *task,
+            Step   *step,
+            GError *error)
+{
+  CbSyncClient *self = g_task_get_source_object (task);
+  SyncData *data = g_task_get_task_data (task);
+  GError *failure = g_steal_pointer (&data->failure);
+
+  self->running = FALSE;
+  if (failure != NULL && is_offline_error (failure))
+    set_state (self, CB_SYNC_STATE_OFFLINE, step->pending);
+  else if (failure != NULL && (g_error_matches (failure, CB_SYNC_ERROR, CB_SYNC_ERROR_DIVERGED) ||
+                               g_error_matches (failure, CB_SYNC_ERROR, CB_SYNC_ERROR_TAMPERED) ||
+                               g_error_matches (failure, CB_SYNC_ERROR, CB_SYNC_ERROR_GAP)))
+    set_state (self, CB_SYNC_STATE_CONFLICT, step->pending);
+  else if (error == NULL)
+    show_counts (self, step->pending, step->conflicts);
+  g_clear_error (&error);
+  step_free (step);
+  if (failure != NULL)
+    g_task_return_error (task, failure);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
 /* Ends a sync: the state follows from the store, or from the failure. */
 static void
 sync_return (GTask  *task,
              GError *error)
 {
   CbSyncClient *self = g_task_get_source_object (task);
+  SyncData *data = g_task_get_task_data (task);
+  Step *step;
 
-  self->running = FALSE;
+  /* Stopped: the store may be closing; nothing more is read. */
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self->running = FALSE;
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  data->failure = error;
+  step = g_new0 (Step, 1);
+  step->kind = STEP_COUNT;
+  run_step (task, step, on_counted);
+}
+
+/* A step's error, unless the sync was stopped meanwhile. */
+static gboolean
+step_failed (GTask  *task,
+             Step   *step,
+             GError *error)
+{
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_clear_error (&error);
+      step_free (step);
+      sync_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The sync was stopped")));
+      return TRUE;
+    }
   if (error != NULL)
     {
-      if (is_offline_error (error))
-        set_state (self, CB_SYNC_STATE_OFFLINE, cb_sync_outbox_pending (self->store, NULL));
-      else if (g_error_matches (error, CB_SYNC_ERROR, CB_SYNC_ERROR_DIVERGED) ||
-               g_error_matches (error, CB_SYNC_ERROR, CB_SYNC_ERROR_TAMPERED) ||
-               g_error_matches (error, CB_SYNC_ERROR, CB_SYNC_ERROR_GAP))
-        set_state (self, CB_SYNC_STATE_CONFLICT, cb_sync_outbox_pending (self->store, NULL));
-      else
-        cb_sync_client_refresh (self);
-      g_task_return_error (task, error);
+      step_free (step);
+      sync_return (task, error);
+      return TRUE;
     }
-  else
+  return FALSE;
+}
+
+static void
+on_applied (GTask  *task,
+            Step   *step,
+            GError *error)
+{
+  SyncData *data = g_task_get_task_data (task);
+
+  if (step_failed (task, step, error))
+    return;
+  data->report.pulled += step->n_done;
+  if (step->more && step->next > data->cursor)
     {
-      cb_sync_client_refresh (self);
-      g_task_return_boolean (task, TRUE);
+      data->cursor = step->next;
+      step_free (step);
+      pull_page (task);
+      return;
     }
-  g_object_unref (task);
+  step_free (step);
+  sync_return (task, NULL);
 }
 
 static void
@@ -380,92 +615,78 @@ on_pull_read (GObject      *source,
               gpointer      user_data)
 {
   GTask *task = user_data;
-  CbSyncClient *self = g_task_get_source_object (task);
-  SyncData *data = g_task_get_task_data (task);
   SoupMessage *message = g_object_get_data (G_OBJECT (task), "message");
   GError *error = NULL;
-  g_autoptr(GBytes) body = read_answer (SOUP_SESSION (source), message, result, &error);
-  g_autoptr(CbSyncPage) page = NULL;
-  const char *text;
-  gsize length;
+  GBytes *body = read_answer (SOUP_SESSION (source), message, result, &error);
+  Step *step;
 
   if (body == NULL)
     {
       sync_return (task, error);
       return;
     }
-  text = g_bytes_get_data (body, &length);
-  page = cb_sync_page_decode (text, length, &error);
-  if (page == NULL || !cb_sync_apply_page (self->store, page, &error))
-    {
-      sync_return (task, error);
-      return;
-    }
-  data->report.pulled += page->changes->len;
-  if (page->more && page->next > data->cursor)
-    {
-      data->cursor = page->next;
-      sync_pull (task);
-      return;
-    }
-  sync_return (task, NULL);
+  step = g_new0 (Step, 1);
+  step->kind = STEP_APPLY;
+  step->answer = body;
+  run_step (task, step, on_applied);
 }
 
 static void
-sync_pull (GTask *task)
+pull_page (GTask *task)
 {
   CbSyncClient *self = g_task_get_source_object (task);
   SyncData *data = g_task_get_task_data (task);
   g_autofree char *path = NULL;
-  gint64 acked;
-  GError *error = NULL;
 
-  if (!cb_store_sync_state_get (self->store, CB_SYNC_PEER_SERVER, &acked, &data->cursor, &error))
-    {
-      sync_return (task, error);
-      return;
-    }
   path = g_strdup_printf ("/api/v1/sync/pull?after=%" G_GINT64_FORMAT "&limit=%d", data->cursor, PAGE_SIZE);
   send_message (task, new_message (self, "GET", path, NULL), on_pull_read);
 }
 
 static void
-on_push_read (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_cursor (GTask  *task,
+           Step   *step,
+           GError *error)
 {
-  GTask *task = user_data;
+  SyncData *data = g_task_get_task_data (task);
+
+  if (step_failed (task, step, error))
+    return;
+  data->cursor = step->cursor;
+  step_free (step);
+  pull_page (task);
+}
+
+static void
+sync_pull (GTask *task)
+{
+  Step *step = g_new0 (Step, 1);
+
+  step->kind = STEP_CURSOR;
+  run_step (task, step, on_cursor);
+}
+
+static void
+on_acknowledged (GTask  *task,
+                 Step   *step,
+                 GError *error)
+{
   CbSyncClient *self = g_task_get_source_object (task);
   SyncData *data = g_task_get_task_data (task);
-  SoupMessage *message = g_object_get_data (G_OBJECT (task), "message");
-  GError *error = NULL;
-  g_autoptr(GBytes) body = read_answer (SOUP_SESSION (source), message, result, &error);
-  g_autoptr(CbSyncAcks) acks = NULL;
-  const char *text;
-  gsize length;
+  guint n_acks;
 
-  if (body == NULL)
-    {
-      sync_return (task, error);
-      return;
-    }
-  g_debug ("push acknowledged over connection %" G_GUINT64_FORMAT, soup_message_get_connection_id (message));
-  text = g_bytes_get_data (body, &length);
-  acks = cb_sync_acks_decode (text, length, &error);
-  if (acks == NULL || !cb_sync_outbox_acknowledge (self->store, data->batch, acks, &error))
-    {
-      sync_return (task, error);
-      return;
-    }
-  data->report.pushed += acks->acks->len;
+  if (step_failed (task, step, error))
+    return;
+  n_acks = step->n_done;
+  data->report.pushed += n_acks;
+  set_state (self, self->state, step->pending);
+  step_free (step);
   /* Nothing acknowledged of a batch that had changes: stop, not loop. */
-  if (data->batch->changes->len > 0 && acks->acks->len == 0)
+  if (data->batch->changes->len > 0 && n_acks == 0)
     {
       sync_return (task, g_error_new (CB_SYNC_ERROR, CB_SYNC_ERROR_SERVER,
                                       _("the server acknowledged none of the changes sent")));
       return;
     }
-  set_state (self, self->state, cb_sync_outbox_pending (self->store, NULL));
   /* On while there are changes or rows to report (a bench that pulled a
    * whole lab reports where its rows are, a batch at a time). */
   if (data->batch->changes->len > 0 || data->batch->rows->len > 0)
@@ -475,20 +696,45 @@ on_push_read (GObject      *source,
 }
 
 static void
-sync_push (GTask *task)
+on_push_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  CbSyncClient *self = g_task_get_source_object (task);
+  GTask *task = user_data;
   SyncData *data = g_task_get_task_data (task);
-  g_autofree char *body = NULL;
+  SoupMessage *message = g_object_get_data (G_OBJECT (task), "message");
   GError *error = NULL;
+  GBytes *body = read_answer (SOUP_SESSION (source), message, result, &error);
+  Step *step;
 
-  g_clear_pointer (&data->batch, cb_sync_batch_free);
-  data->batch = cb_sync_outbox_take (self->store, self->batch_size, &error);
-  if (data->batch == NULL)
+  if (body == NULL)
     {
       sync_return (task, error);
       return;
     }
+  g_debug ("push acknowledged over connection %" G_GUINT64_FORMAT, soup_message_get_connection_id (message));
+  step = g_new0 (Step, 1);
+  step->kind = STEP_ACKNOWLEDGE;
+  step->answer = body;
+  step->batch = data->batch;
+  run_step (task, step, on_acknowledged);
+}
+
+static void
+on_taken (GTask  *task,
+          Step   *step,
+          GError *error)
+{
+  CbSyncClient *self = g_task_get_source_object (task);
+  SyncData *data = g_task_get_task_data (task);
+  g_autofree char *body = NULL;
+
+  if (step_failed (task, step, error))
+    return;
+  g_clear_pointer (&data->batch, cb_sync_batch_free);
+  data->batch = g_steal_pointer (&step->batch);
+  body = g_steal_pointer (&step->body);
+  step_free (step);
   if (data->batch->changes->len == 0 && data->batch->rows->len == 0)
     {
       /* The head still goes once, so that a restored database is told. */
@@ -498,8 +744,18 @@ sync_push (GTask *task)
           return;
         }
     }
-  body = cb_sync_batch_encode (data->batch);
   send_message (task, new_message (self, "POST", "/api/v1/sync/push", body), on_push_read);
+}
+
+static void
+sync_push (GTask *task)
+{
+  CbSyncClient *self = g_task_get_source_object (task);
+  Step *step = g_new0 (Step, 1);
+
+  step->kind = STEP_TAKE;
+  step->batch_size = self->batch_size;
+  run_step (task, step, on_taken);
 }
 
 void
@@ -520,6 +776,12 @@ cb_sync_client_sync_async (CbSyncClient        *self,
       /* Not logged in there: as far as syncing goes, the bench is offline. */
       set_state (self, CB_SYNC_STATE_OFFLINE, cb_sync_outbox_pending (self->store, NULL));
       g_task_return_new_error (task, CB_SYNC_ERROR, CB_SYNC_ERROR_UNAUTHORISED, _("not logged in to the server"));
+      g_object_unref (task);
+      return;
+    }
+  if (self->running)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, _("a sync is already under way"));
       g_object_unref (task);
       return;
     }
@@ -600,6 +862,7 @@ cb_sync_client_finalize (GObject *object)
 {
   CbSyncClient *self = CB_SYNC_CLIENT (object);
 
+  g_clear_pointer (&self->worker, cb_store_close);
   g_free (self->server_url);
   g_free (self->token);
   G_OBJECT_CLASS (cb_sync_client_parent_class)->finalize (object);
@@ -715,15 +978,25 @@ cb_sync_client_get_pending (CbSyncClient *self)
 void
 cb_sync_client_refresh (CbSyncClient *self)
 {
-  gint64 pending = cb_sync_outbox_pending (self->store, NULL);
-  gint64 conflicts = cb_store_sync_outcome_count (self->store, NULL);
+  show_counts (self, cb_sync_outbox_pending (self->store, NULL), cb_store_sync_outcome_count (self->store, NULL));
+}
 
-  if (conflicts > 0)
-    set_state (self, CB_SYNC_STATE_CONFLICT, MAX (pending, 0));
-  else if (pending > 0)
-    set_state (self, CB_SYNC_STATE_PENDING, pending);
-  else
-    set_state (self, CB_SYNC_STATE_SYNCED, 0);
+gboolean
+cb_sync_client_use_worker_thread (CbSyncClient  *self,
+                                  GError       **error)
+{
+  CbStore *worker;
+
+  g_return_val_if_fail (CB_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (!self->running, FALSE);
+
+  if (self->worker != NULL)
+    return TRUE;
+  worker = cb_store_open (cb_store_get_path (self->store), error);
+  if (worker == NULL)
+    return FALSE;
+  self->worker = worker;
+  return TRUE;
 }
 
 void

@@ -53,6 +53,12 @@ void          cb_sync_client_set_batch_size (CbSyncClient       *self,
                                            guint                 size);
 CbSyncState   cb_sync_client_get_state    (CbSyncClient         *self);
 gint64        cb_sync_client_get_pending  (CbSyncClient         *self);
+/* Syncs on a connection of its own to the store's file, its reading and
+ * writing on a worker thread: the thread that calls the client (a UI's)
+ * only sends and receives.  Without it the client works on the store it
+ * was given, on the calling thread. */
+gboolean      cb_sync_client_use_worker_thread (CbSyncClient    *self,
+                                           GError              **error);
 /* Reads the state from the store: pending changes and kept conflicts. */
 void          cb_sync_client_refresh      (CbSyncClient         *self);
 

@@ -712,6 +712,98 @@ test_page_keeps_rows_whole (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+static void
+on_worker_synced (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* A workstation's sync reads and writes on a connection of its own, on a
+ * worker thread, while the bench goes on writing on its connection: both
+ * chains stay whole, every row arrives once, and a stopped sync touches
+ * the store no more. */
+static void
+test_worker_thread (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbSyncClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  CbSyncReport report = { 0 };
+  CbStore *a, *server;
+  guint n_during = 0;
+
+  test_lab_start (lab);
+  server = cb_server_get_store (lab->server);
+  a = test_lab_open_bench (lab, "bench-a");
+  add_customers (a, "before", 300);
+  client = test_client_new (lab, a, "zhang.wei");
+  g_assert_true (cb_sync_client_use_worker_thread (client, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_sync_client_get_pending (client), ==, 600);
+
+  /* Small batches: many round trips, and the bench types between them. */
+  cb_sync_client_set_batch_size (client, 50);
+  cb_sync_client_sync_async (client, NULL, on_worker_synced, &result);
+  /* One sync at a time. */
+  {
+    g_autoptr(GAsyncResult) second = NULL;
+
+    cb_sync_client_sync_async (client, NULL, on_worker_synced, &second);
+    while (second == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (cb_sync_client_sync_finish (client, second, NULL, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+    g_clear_error (&error);
+  }
+  while (result == NULL)
+    {
+      /* A person types a few things meanwhile, not without end. */
+      if (n_during < 20)
+        {
+          g_autofree char *prefix = g_strdup_printf ("during-%u", n_during++);
+
+          add_customers (a, prefix, 1);
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (cb_sync_client_sync_finish (client, result, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, >=, 600);
+  g_assert_cmpuint (n_during, >, 0);
+  assert_chain (a);
+
+  /* What was typed during the sync goes with the next. */
+  sync_ok (client);
+  g_assert_cmpint (cb_sync_client_get_state (client), ==, CB_SYNC_STATE_SYNCED);
+  g_assert_cmpint (test_count (server, "SELECT COUNT(*) FROM customers"), ==, 300 + n_during);
+  g_assert_cmpint (test_count (server, "SELECT COUNT(*) FROM customers WHERE name LIKE 'during-%'"), ==, n_during);
+  assert_chain (server);
+  assert_chain (a);
+
+  /* Stopped in the middle: the client lets go; the store stays whole. */
+  g_clear_object (&result);
+  add_customers (a, "stopped", 200);
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+    cb_sync_client_sync_async (client, cancellable, on_worker_synced, &result);
+    g_cancellable_cancel (cancellable);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (cb_sync_client_sync_finish (client, result, NULL, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+  }
+  g_clear_object (&client);
+  assert_chain (a);
+  cb_store_close (a);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -729,6 +821,7 @@ main (int    argc,
   g_test_add_func ("/sync/lease", test_lease);
   g_test_add_func ("/sync/page-keeps-rows-whole", test_page_keeps_rows_whole);
   g_test_add_func ("/sync/enrol", test_enrol);
+  g_test_add_func ("/sync/worker-thread", test_worker_thread);
 
   return g_test_run ();
 }
