@@ -38,8 +38,10 @@ static GParamSpec *properties[N_PROPS];
 
 typedef struct
 {
-  char *login;
-  char *password;
+  char     *login;
+  char     *password;
+  gboolean  online;         /* the server was asked, after the bench said no */
+  GError   *local_error;    /* what the bench said */
 } LoginData;
 
 static void
@@ -52,6 +54,7 @@ login_data_free (gpointer data)
   if (login->password != NULL)
     memset (login->password, 0, strlen (login->password));
   g_free (login->password);
+  g_clear_error (&login->local_error);
   g_free (login);
 }
 
@@ -207,6 +210,105 @@ cb_session_get_path (CbSession *self)
   return self->path;
 }
 
+static void check_here (GTask *login);
+
+/* The person's credentials are here now: the bench checks again. */
+static void
+on_my_credentials (GObject      *source_object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) login = user_data;
+  LoginData *data = g_task_get_task_data (login);
+  g_autoptr(GError) error = NULL;
+
+  if (cb_sync_client_take_credentials_finish (CB_SYNC_CLIENT (source_object), result, &error) < 0)
+    {
+      g_message ("login: %s: the server let them in, their credentials stay there: %s", data->login, error->message);
+      g_task_return_error (login, g_steal_pointer (&data->local_error));
+      return;
+    }
+  check_here (g_steal_pointer (&login));
+}
+
+/* The lab's latest people (a newcomer's row), then their credentials. */
+static void
+on_online_synced (GObject      *source_object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *login = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_sync_client_sync_finish (CB_SYNC_CLIENT (source_object), result, NULL, &error))
+    g_message ("login: sync before taking credentials: %s", error->message);
+  cb_sync_client_take_my_credentials_async (CB_SYNC_CLIENT (source_object), g_task_get_cancellable (login),
+                                            on_my_credentials, login);
+}
+
+static void
+on_online_login (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) login = user_data;
+  LoginData *data = g_task_get_task_data (login);
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  /* Unreachable, or the server says no as well: the bench's answer. */
+  if (!cb_sync_client_login_finish (CB_SYNC_CLIENT (source_object), result, &error))
+    {
+      g_task_return_error (login, g_steal_pointer (&data->local_error));
+      return;
+    }
+  cancellable = g_task_get_cancellable (login);
+  cb_sync_client_sync_async (CB_SYNC_CLIENT (source_object), cancellable, on_online_synced, g_steal_pointer (&login));
+}
+
+static void
+on_checked_here (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) login = user_data;
+  CbSession *self = g_task_get_source_object (login);
+  LoginData *data = g_task_get_task_data (login);
+  g_autoptr(GError) error = NULL;
+  CbStaff *staff = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (staff != NULL)
+    {
+      g_task_return_pointer (login, staff, (GDestroyNotify) cb_staff_free);
+      return;
+    }
+  /* Someone this bench does not know yet, or whose password changed since
+   * it was enrolled: the lab server decides, once. */
+  if (g_error_matches (error, CB_STORE_ERROR, CB_STORE_ERROR_PERMISSION) && self->sync != NULL && !data->online)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (login);
+
+      data->online = TRUE;
+      data->local_error = g_steal_pointer (&error);
+      cb_sync_client_login_async (self->sync, data->login, data->password, cancellable,
+                                  on_online_login, g_steal_pointer (&login));
+      return;
+    }
+  g_task_return_error (login, g_steal_pointer (&error));
+}
+
+/* The password against this bench's store, on a worker thread. */
+static void
+check_here (GTask *login)
+{
+  CbSession *self = g_task_get_source_object (login);
+  g_autoptr(GTask) task = g_task_new (self, NULL, on_checked_here, login);
+
+  g_task_set_source_tag (task, check_here);
+  g_task_set_task_data (task, g_task_get_task_data (login), NULL);
+  g_task_run_in_thread (task, login_thread);
+}
+
 void
 cb_session_login_async (CbSession           *self,
                         const char          *login,
@@ -234,7 +336,7 @@ cb_session_login_async (CbSession           *self,
   data->password = g_strdup (password);
   g_task_set_task_data (task, data, login_data_free);
   self->busy = TRUE;
-  g_task_run_in_thread (task, login_thread);
+  check_here (g_steal_pointer (&task));
 }
 
 gboolean
@@ -265,8 +367,12 @@ cb_session_login_finish (CbSession     *self,
 
       g_clear_object (&self->sync_cancellable);
       self->sync_cancellable = g_cancellable_new ();
-      cb_sync_client_login_async (self->sync, data->login, data->password, self->sync_cancellable,
-                                  on_server_login, self);
+      /* Let in by the server just now: its token serves. */
+      if (data->online)
+        cb_sync_client_start (self->sync, SYNC_INTERVAL, SYNC_MAX_BACKOFF);
+      else
+        cb_sync_client_login_async (self->sync, data->login, data->password, self->sync_cancellable,
+                                    on_server_login, self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF_NAME]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGGED_IN]);

@@ -464,6 +464,31 @@ handle_credentials (CbServer          *self,
   cb_server_reply_json (msg, SOUP_STATUS_OK, text);
 }
 
+/* A person's own credentials, for the bench they just logged in at over
+ * the network: from then on they log in there offline too (a newcomer, or
+ * a password changed since the bench was enrolled). */
+static void
+handle_my_credentials (CbServer          *self,
+                       SoupServerMessage *msg,
+                       const Caller      *caller)
+{
+  g_autoptr(GPtrArray) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbStaff) staff = NULL;
+  g_autofree char *text = NULL;
+
+  staff = cb_store_staff_get (self->store, caller->staff_id, &error);
+  if (staff != NULL)
+    credentials = cb_store_credentials_export_login (self->store, staff->login, &error);
+  if (credentials == NULL)
+    {
+      cb_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server", error->message);
+      return;
+    }
+  text = cb_sync_credentials_encode (credentials);
+  cb_server_reply_json (msg, SOUP_STATUS_OK, text);
+}
+
 static void
 handle_master (CbServer          *self,
                SoupServerMessage *msg,
@@ -701,6 +726,30 @@ failed:
                          "refused", error->message);
 }
 
+/* The signed file of an issued certificate, for the benches: they keep
+ * the row, the server keeps the file. */
+static void
+handle_certificate_pdf (CbServer          *self,
+                        SoupServerMessage *msg,
+                        const char        *number)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  gint64 id = cb_store_certificate_find (self->store, number, &error);
+
+  if (id > 0)
+    pdf = cb_store_certificate_get_pdf (self->store, id, &error);
+  if (pdf == NULL)
+    {
+      cb_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found",
+                             error != NULL ? error->message : _("no such certificate"));
+      return;
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/pdf", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
+}
+
 /* An admin moves a record's lease to another bench (the first one broke
  * down, or the work moves). */
 static void
@@ -802,6 +851,8 @@ on_api (SoupServer        *server,
       if (require_role (self, msg, &caller, "admin"))
         handle_credentials (self, msg);
     }
+  else if (get && g_str_equal (route, "/me/credentials"))
+    handle_my_credentials (self, msg, &caller);
   else if (get && g_str_has_prefix (route, "/master/"))
     handle_master (self, msg, route + strlen ("/master/"));
   else if (get && g_str_equal (route, "/conflicts"))
@@ -820,6 +871,14 @@ on_api (SoupServer        *server,
     {
       if (require_role (self, msg, &caller, "admin"))
         handle_lease (self, msg);
+    }
+  else if (get && g_str_has_prefix (route, "/certificates/") && g_str_has_suffix (route, "/pdf")
+           && strlen (route) > strlen ("/certificates//pdf"))
+    {
+      g_autofree char *number = g_strndup (route + strlen ("/certificates/"),
+                                           strlen (route) - strlen ("/certificates/") - strlen ("/pdf"));
+
+      handle_certificate_pdf (self, msg, number);
     }
   else if (post && g_str_equal (route, "/certificates"))
     {

@@ -309,6 +309,25 @@ cb_store_credentials_export (CbStore  *store,
   return cb_store_read_all (store, stmt, read_credentials, (GDestroyNotify) cb_credentials_free, error);
 }
 
+GPtrArray *
+cb_store_credentials_export_login (CbStore     *store,
+                                   const char  *login,
+                                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (login != NULL, NULL);
+
+  stmt = cb_store_query (store, "SELECT s.login, a.password_hash, a.salt, a.iterations, a.locked_until"
+                                " FROM accounts a JOIN staff s ON s.id = a.staff_id"
+                                " WHERE a.voided = 0 AND s.active = 1 AND s.voided = 0 AND s.login = ?1",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_TRANSIENT);
+  return cb_store_read_all (store, stmt, read_credentials, (GDestroyNotify) cb_credentials_free, error);
+}
+
 gboolean
 cb_store_credentials_import (CbStore    *store,
                              GPtrArray  *credentials,

@@ -58,6 +58,10 @@ void       cb_credentials_free          (CbCredentials     *credentials);
 /* The credentials of every active person with a password. */
 GPtrArray *cb_store_credentials_export  (CbStore           *store,
                                          GError           **error);
+/* The credentials of @login alone: none when it has no password here. */
+GPtrArray *cb_store_credentials_export_login (CbStore       *store,
+                                         const char        *login,
+                                         GError           **error);
 /* Takes @credentials (CbCredentials) for the people of the same logins
  * here, in one transaction: a login unknown here, a hash or salt of the
  * wrong length or no iterations refuses them all, naming the login. */

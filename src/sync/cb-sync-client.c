@@ -341,6 +341,100 @@ cb_sync_client_take_credentials_async (CbSyncClient        *self,
   send_message (task, new_message (self, "GET", "/api/v1/master/accounts", NULL), on_credentials_read);
 }
 
+void
+cb_sync_client_take_my_credentials_async (CbSyncClient        *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CB_IS_SYNC_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cb_sync_client_take_credentials_async);
+  send_message (task, new_message (self, "GET", "/api/v1/me/credentials", NULL), on_credentials_read);
+}
+
+/* A certificate's file, checked against the hash its row gives. */
+typedef struct
+{
+  char *number;
+  char *sha256;
+} FetchData;
+
+static void
+fetch_data_free (FetchData *data)
+{
+  g_free (data->number);
+  g_free (data->sha256);
+  g_free (data);
+}
+
+static void
+on_certificate_read (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FetchData *data = g_task_get_task_data (task);
+  SoupMessage *message = g_object_get_data (G_OBJECT (task), "message");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = read_answer (SOUP_SESSION (source), message, result, &error);
+  g_autofree char *sha256 = NULL;
+
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
+  if (g_ascii_strcasecmp (sha256, data->sha256) != 0)
+    {
+      g_task_return_new_error (task, CB_SYNC_ERROR, CB_SYNC_ERROR_TAMPERED,
+                               _("certificate %s: the server sent a file whose SHA-256 is %s, not the issued %s"),
+                               data->number, sha256, data->sha256);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+}
+
+void
+cb_sync_client_fetch_certificate_async (CbSyncClient        *self,
+                                        const char          *number,
+                                        const char          *sha256,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  FetchData *data;
+  GTask *task;
+
+  g_return_if_fail (CB_IS_SYNC_CLIENT (self));
+  g_return_if_fail (number != NULL && sha256 != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cb_sync_client_fetch_certificate_async);
+  data = g_new0 (FetchData, 1);
+  data->number = g_strdup (number);
+  data->sha256 = g_strdup (sha256);
+  g_task_set_task_data (task, data, (GDestroyNotify) fetch_data_free);
+  escaped = g_uri_escape_string (number, NULL, FALSE);
+  path = g_strdup_printf ("/api/v1/certificates/%s/pdf", escaped);
+  send_message (task, new_message (self, "GET", path, NULL), on_certificate_read);
+}
+
+GBytes *
+cb_sync_client_fetch_certificate_finish (CbSyncClient  *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 gssize
 cb_sync_client_take_credentials_finish (CbSyncClient  *self,
                                         GAsyncResult  *result,

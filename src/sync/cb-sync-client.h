@@ -93,7 +93,26 @@ void          cb_sync_client_take_credentials_async  (CbSyncClient        *self,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
                                            gpointer              user_data);
+/* The logged-in person's own credentials (any token), the same way: a
+ * bench that logged someone in over the network lets them in offline
+ * after.  Finishes with cb_sync_client_take_credentials_finish(). */
+void          cb_sync_client_take_my_credentials_async (CbSyncClient      *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
 gssize        cb_sync_client_take_credentials_finish (CbSyncClient       *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+/* The signed file of issued certificate @number, which a bench's store
+ * keeps only the row of; TAMPERED unless its SHA-256 is @sha256 (the
+ * row's). */
+void          cb_sync_client_fetch_certificate_async  (CbSyncClient       *self,
+                                           const char           *number,
+                                           const char           *sha256,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+GBytes       *cb_sync_client_fetch_certificate_finish (CbSyncClient       *self,
                                            GAsyncResult         *result,
                                            GError              **error);
 /* Syncs now and then every @interval_seconds, backing off (doubling, up to
