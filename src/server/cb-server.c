@@ -356,6 +356,10 @@ authorise_change (GPtrArray *entries,
   return g_strdup_printf (_("%s: this change needs the %s role"), first->table, role);
 }
 
+static void issue_approved (CbServer     *self,
+                            const Caller *caller,
+                            GArray       *before);
+
 static void
 handle_push (CbServer          *self,
              SoupServerMessage *msg,
@@ -368,6 +372,7 @@ handle_push (CbServer          *self,
   g_autoptr(CbSyncAcks) acks = NULL;
   g_autofree char *text = NULL;
   Authorising authorising = { self, caller->staff_id };
+  g_autoptr(GArray) before = NULL;
   const char *data;
   gsize length;
 
@@ -395,7 +400,10 @@ handle_push (CbServer          *self,
       return;
     }
 
+  before = cb_store_records_approved_uncertified (self->store, NULL);
   acks = cb_sync_receive (self->store, batch, authorise_change, &authorising, &error);
+  if (acks != NULL)
+    issue_approved (self, caller, before);
   if (acks == NULL)
     {
       static const char * const codes[] = { "malformed", "too-large", "gap", "diverged", "tampered" };
@@ -642,6 +650,81 @@ handle_resolve (CbServer          *self,
   cb_server_reply_json (msg, SOUP_STATUS_OK, "{}");
 }
 
+/* Numbers, renders, signs and stores a certificate of @record in one
+ * transaction, in the name of @caller; its id, with its number and PDF. */
+static gint64
+issue_certificate (CbServer      *self,
+                   const Caller  *caller,
+                   gint64         record,
+                   const char    *kind,
+                   const char    *replaces,
+                   char         **number_out,
+                   GBytes       **pdf_out,
+                   GError       **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(CbStaff) staff = cb_store_staff_get (self->store, caller->staff_id, NULL);
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *number = NULL;
+  gint64 replaces_id = 0, id = 0;
+
+  /* In the approver's name, done here: the certificate goes out to every
+   * bench, the approver's own included. */
+  cb_store_set_actor (self->store, staff ? staff->login : "?", CB_SERVER_WORKSTATION);
+  if (!cb_store_begin (self->store, error))
+    goto failed;
+  if (replaces != NULL && (replaces_id = cb_store_certificate_find (self->store, replaces, error)) == 0)
+    goto rollback;
+  number = cb_store_certificate_next_number (self->store, self->config->certificate_prefix,
+                                             g_date_time_get_year (now), self->config->certificate_digits, error);
+  if (number == NULL)
+    goto rollback;
+  pdf = self->render (self->store, record, number, kind, replaces, self->render_data, error);
+  if (pdf == NULL)
+    goto rollback;
+  id = cb_store_certificate_issue (self->store, record, number, kind, replaces_id, pdf, error);
+  if (id <= 0 || !cb_store_commit (self->store, error))
+    goto rollback;
+  cb_store_set_actor (self->store, CB_SERVER_ACTOR, CB_SERVER_WORKSTATION);
+  g_message ("certificate %s issued for record %" G_GINT64_FORMAT, number, record);
+  if (number_out != NULL)
+    *number_out = g_steal_pointer (&number);
+  if (pdf_out != NULL)
+    *pdf_out = g_steal_pointer (&pdf);
+  return id;
+
+rollback:
+  cb_store_rollback (self->store);
+failed:
+  cb_store_set_actor (self->store, CB_SERVER_ACTOR, CB_SERVER_WORKSTATION);
+  return 0;
+}
+
+/* On final approval the server issues the certificate: each record a
+ * push approved (approved now, not before it) gets its original. */
+static void
+issue_approved (CbServer     *self,
+                const Caller *caller,
+                GArray       *before)
+{
+  g_autoptr(GArray) after = NULL;
+
+  if (self->render == NULL || before == NULL)
+    return;
+  after = cb_store_records_approved_uncertified (self->store, NULL);
+  for (guint i = 0; i < after->len; i++)
+    {
+      gint64 record = g_array_index (after, gint64, i);
+      g_autoptr(GError) error = NULL;
+      gboolean known = FALSE;
+
+      for (guint j = 0; j < before->len && !known; j++)
+        known = g_array_index (before, gint64, j) == record;
+      if (!known && issue_certificate (self, caller, record, "original", NULL, NULL, NULL, &error) == 0)
+        g_warning ("record %" G_GINT64_FORMAT " approved, its certificate not issued: %s", record, error->message);
+    }
+}
+
 static void
 handle_issue (CbServer          *self,
               SoupServerMessage *msg,
@@ -651,14 +734,12 @@ handle_issue (CbServer          *self,
   g_autoptr(JsonObject) object = read_body (self, msg);
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GBytes) pdf = NULL;
-  g_autoptr(CbStaff) staff = NULL;
   g_autofree char *number = NULL;
   g_autofree char *url = NULL;
   g_autofree char *base = NULL;
   const char *kind = "original", *replaces = NULL;
-  gint64 record = 0, replaces_id = 0, id;
+  gint64 record = 0, id;
 
   if (object == NULL)
     return;
@@ -679,26 +760,14 @@ handle_issue (CbServer          *self,
                                "([certificates] keys)"));
       return;
     }
-  staff = cb_store_staff_get (self->store, caller->staff_id, NULL);
-  cb_store_set_actor (self->store, staff ? staff->login : "?", caller->workstation);
-  if (!cb_store_begin (self->store, &error))
-    goto failed;
-  if (replaces != NULL)
-    replaces_id = cb_store_certificate_find (self->store, replaces, &error);
-  if (error != NULL)
-    goto rollback;
-  number = cb_store_certificate_next_number (self->store, self->config->certificate_prefix,
-                                             g_date_time_get_year (now), self->config->certificate_digits, &error);
-  if (number == NULL)
-    goto rollback;
-  pdf = self->render (self->store, record, number, kind, replaces, self->render_data, &error);
-  if (pdf == NULL)
-    goto rollback;
-  id = cb_store_certificate_issue (self->store, record, number, kind, replaces_id, pdf, &error);
-  if (id <= 0 || !cb_store_commit (self->store, &error))
-    goto rollback;
-  cb_store_set_actor (self->store, CB_SERVER_ACTOR, CB_SERVER_WORKSTATION);
-  g_message ("certificate %s issued for record %" G_GINT64_FORMAT, number, record);
+  id = issue_certificate (self, caller, record, kind, replaces, &number, &pdf, &error);
+  if (id == 0)
+    {
+      cb_server_reply_error (msg, g_error_matches (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND)
+                                  ? SOUP_STATUS_NOT_FOUND : SOUP_STATUS_CONFLICT,
+                             "refused", error->message);
+      return;
+    }
 
   base = self->config->public_url ? g_strdup (self->config->public_url) : cb_server_get_url (self);
   url = g_strconcat (base, "/verify/", number, NULL);
@@ -715,15 +784,6 @@ handle_issue (CbServer          *self,
   }
   json_builder_end_object (builder);
   reply_builder (msg, builder);
-  return;
-
-rollback:
-  cb_store_rollback (self->store);
-failed:
-  cb_store_set_actor (self->store, CB_SERVER_ACTOR, CB_SERVER_WORKSTATION);
-  cb_server_reply_error (msg, g_error_matches (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND)
-                              ? SOUP_STATUS_NOT_FOUND : SOUP_STATUS_CONFLICT,
-                         "refused", error->message);
 }
 
 /* The signed file of an issued certificate, for the benches: they keep

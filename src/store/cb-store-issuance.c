@@ -168,3 +168,33 @@ cb_store_order_public (CbStore     *store,
     order->reached[i] = order->reached[i] || order->reached[i + 1];
   return order;
 }
+
+GArray *
+cb_store_records_approved_uncertified (CbStore  *store,
+                                       GError  **error)
+{
+  sqlite3_stmt *stmt = cb_store_query (store,
+                                       "SELECT r.id FROM records r WHERE r.state = 'approved' AND r.voided = 0"
+                                       " AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.record_id = r.id)"
+                                       " ORDER BY r.id", error);
+  GArray *records;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  records = g_array_new (FALSE, FALSE, sizeof (gint64));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (records, id);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      cb_store_set_sqlite_error (store, error, "records");
+      g_array_unref (records);
+      return NULL;
+    }
+  return records;
+}

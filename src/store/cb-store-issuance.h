@@ -49,6 +49,9 @@ typedef struct
 void                 cb_public_certificate_free       (CbPublicCertificate *certificate);
 void                 cb_public_order_free             (CbPublicOrder       *order);
 
+/* The ids of the records approved that have no certificate yet. */
+GArray              *cb_store_records_approved_uncertified (CbStore *store,
+                                                       GError      **error);
 /* The id of certificate @number; 0 and NOT_FOUND when there is none. */
 gint64               cb_store_certificate_find        (CbStore      *store,
                                                        const char   *number,

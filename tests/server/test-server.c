@@ -10,6 +10,7 @@
 #include "certificate/cb-keys.h"
 #include "certificate/cb-pdf-sign.h"
 #include "server-test-util.h"
+#include "sync/cb-sync-codec.h"
 #include "store/cb-store-accounts.h"
 #include "store/cb-store-certificates.h"
 #include "store/cb-store-demo.h"
@@ -19,9 +20,10 @@
 /* An approved record of an order for @customer, straight in the server's
  * store: what a certificate is issued for. */
 static gint64
-add_approved_record (CbStore    *store,
-                     const char *customer,
-                     const char *order_number)
+add_record (CbStore    *store,
+            const char *customer,
+            const char *order_number,
+            const char *state)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *customer_id = NULL, *order_id = NULL, *sample_id = NULL, *template_id = NULL;
@@ -62,10 +64,18 @@ add_approved_record (CbStore    *store,
                                               (const char *[]) { sample_id, "pressure", "bench-1", "approved" }, 4,
                                               NULL, &error));
   g_assert_no_error (error);
-  id = cb_store_insert (store, "records", record_fields, (const char *[]) { version_id, task_id, "approved" }, 3,
+  id = cb_store_insert (store, "records", record_fields, (const char *[]) { version_id, task_id, state }, 3,
                         NULL, &error);
   g_assert_no_error (error);
   return id;
+}
+
+static gint64
+add_approved_record (CbStore    *store,
+                     const char *customer,
+                     const char *order_number)
+{
+  return add_record (store, customer, order_number, "approved");
 }
 
 static void
@@ -164,6 +174,92 @@ render_fake_pdf (CbStore     *store,
 }
 
 static void
+on_fetched (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GBytes *
+fetch (CbSyncClient  *client,
+       const char    *number,
+       const char    *sha256,
+       GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cb_sync_client_fetch_certificate_async (client, number, sha256, NULL, on_fetched, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return cb_sync_client_fetch_certificate_finish (client, result, error);
+}
+
+/* Any bench fetches an issued certificate's signed file, checked against
+ * the hash the server answered the issuance with. */
+static void
+fetch_issued (TestLab    *lab,
+              const char *issued,
+              const char *token)
+{
+  g_autoptr(JsonNode) root = json_from_string (issued, NULL);
+  JsonObject *object = json_node_get_object (root);
+  const char *number = json_object_get_string_member (object, "number");
+  const char *sha256 = json_object_get_string_member (object, "sha256");
+  g_autofree char *path = g_strdup_printf ("/api/v1/certificates/%s/pdf", number);
+  g_autofree char *expected = g_strdup_printf ("%%PDF-1.7 certificate %s", number);
+  g_autofree char *answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(CbSyncClient) client = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("calbench-fetch-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "bench.db", NULL);
+  CbStore *bench;
+  guint status = 0;
+
+  answer = test_request (lab, "GET", path, token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (answer, ==, expected);
+  g_clear_pointer (&answer, g_free);
+  answer = test_request (lab, "GET", path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_clear_pointer (&answer, g_free);
+  answer = test_request (lab, "GET", "/api/v1/certificates/NO-SUCH/pdf", token, NULL, &status);
+  g_assert_cmpuint (status, ==, 404);
+  g_assert_nonnull (strstr (answer, "NO-SUCH"));
+
+  bench = cb_store_open (db, &error);
+  g_assert_no_error (error);
+  client = cb_sync_client_new (bench, lab->url);
+  g_assert_true (cb_sync_client_set_ca_file (client, lab->config->tls_certificate, &error));
+  cb_sync_client_set_token (client, token);
+  pdf = fetch (client, number, sha256, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), expected, strlen (expected));
+  g_clear_pointer (&pdf, g_bytes_unref);
+  /* A file that is not the one issued is refused. */
+  pdf = fetch (client, number, "0000000000000000000000000000000000000000000000000000000000000000", &error);
+  g_assert_null (pdf);
+  g_assert_error (error, CB_SYNC_ERROR, CB_SYNC_ERROR_TAMPERED);
+  g_assert_nonnull (strstr (error->message, sha256));
+  g_clear_object (&client);
+  cb_store_close (bench);
+  {
+    const char *suffixes[] = { "", "-wal", "-shm" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
+
+        g_unlink (file);
+      }
+    g_rmdir (dir);
+  }
+}
+
+static void
 test_roles (void)
 {
   g_autoptr(TestLab) lab = test_lab_new ();
@@ -188,6 +284,7 @@ test_roles (void)
     g_clear_pointer (&answer, g_free);
     answer = test_request (lab, "POST", "/api/v1/certificates", approver, body, &status);
     g_assert_cmpuint (status, ==, 200);
+    fetch_issued (lab, answer, metrologist);
     g_clear_pointer (&answer, g_free);
   }
 
@@ -211,6 +308,67 @@ test_roles (void)
   answer = test_request (lab, "GET", "/api/v1/orders/WT20261120-0001/code", reception, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_nonnull (strstr (answer, "/status/WT20261120-0001?code="));
+}
+
+/* On final approval the server issues the certificate: an approver's bench
+ * pushes the approval, the server numbers, renders and keeps the file, the
+ * bench pulls the row and fetches the file. */
+static void
+test_issue_on_approval (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbSyncClient) client = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(CbStoredCertificate) issued = NULL;
+  CbStore *server, *bench;
+  gint64 record, bench_record, certificate;
+
+  test_lab_start (lab);
+  server = cb_server_get_store (lab->server);
+  cb_server_set_renderer (lab->server, render_fake_pdf, NULL, NULL);
+  /* One record approved long ago without a certificate (imported): not
+   * this push's business. */
+  add_approved_record (server, "旧单位", "WT20250101-0001");
+  record = add_record (server, "某某仪表厂", "WT20261123-0001", "checked");
+
+  bench = test_lab_open_bench (lab, "bench-2");
+  cb_store_set_actor (bench, "wang.fang", "bench-2");
+  client = test_client_new (lab, bench, "wang.fang");
+  g_assert_true (test_sync (client, NULL, &error));
+  g_assert_no_error (error);
+  bench_record = test_count (bench, "SELECT r.id FROM records r JOIN tasks t ON t.id = r.task_id"
+                                    " JOIN samples s ON s.id = t.sample_id WHERE s.label = 'WT20261123-0001'");
+  g_assert_cmpint (bench_record, >, 0);
+
+  g_assert_true (cb_store_update (bench, "records", bench_record, "state", "approved", "批准", &error));
+  g_assert_no_error (error);
+  g_assert_true (test_sync (client, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (test_count (server, "SELECT COUNT(*) FROM certificates"), ==, 1);
+  certificate = cb_store_certificate_find_for_record (server, record, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (certificate, >, 0);
+
+  /* The row came back with the same sync; the file comes on asking. */
+  certificate = cb_store_certificate_find_for_record (bench, bench_record, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (certificate, >, 0);
+  issued = cb_store_certificate_get (bench, certificate, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (issued->status, ==, "issued");
+  g_assert_null (cb_store_certificate_get_pdf (bench, certificate, NULL));
+  pdf = fetch (client, issued->number, issued->sha256, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (pdf, NULL), "%PDF-1.7 certificate "));
+
+  /* Syncing again issues nothing more. */
+  g_assert_true (test_sync (client, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (test_count (server, "SELECT COUNT(*) FROM certificates"), ==, 1);
+  g_clear_object (&client);
+  cb_store_close (bench);
 }
 
 static void
@@ -546,6 +704,7 @@ main (int    argc,
   g_test_add_func ("/server/login-lockout", test_login_and_lockout);
   g_test_add_func ("/server/token-expiry-revocation", test_token_expiry_and_revocation);
   g_test_add_func ("/server/roles", test_roles);
+  g_test_add_func ("/server/issue-on-approval", test_issue_on_approval);
   g_test_add_func ("/server/limits-malformed", test_limits_and_malformed);
   g_test_add_func ("/server/tls-versions", test_tls_versions);
   g_test_add_func ("/server/issue-verify", test_issue_and_verify);
