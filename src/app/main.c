@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cb-application.h"
+#include "certificate/cb-certificate.h"
 
 int
 main (int   argc,
@@ -12,6 +13,8 @@ main (int   argc,
   int status;
 
   cb_application_setup_i18n ();
+  /* Before GTK makes its font map: previews and printing use them too. */
+  cb_certificate_load_fonts ();
   application = cb_application_new ();
   status = g_application_run (G_APPLICATION (application), argc, argv);
   return status != 0 ? status : cb_application_get_exit_status (application);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <pango/pangocairo.h>
@@ -15,9 +16,13 @@
 #include "cb-keys.h"
 #include "cb-lab-resources.h"
 #include "cb-pdf-sign.h"
+#include "core/cb-paths.h"
 #include "store/cb-store-records.h"
 
-#define FONT          "Noto Sans, Noto Sans CJK SC"
+/* Latin text and figures in Noto Sans; Chinese in the lab's cut of Noto
+ * Sans CJK SC (cb_certificate_load_fonts()), any character it lacks in the
+ * whole face. */
+#define FONT          "Noto Sans, Calbench Sans CJK, Noto Sans CJK SC"
 #define MARGIN        56.0
 #define TOP           64.0
 #define BOTTOM        (CB_A4_HEIGHT - 78.0)
@@ -432,6 +437,33 @@ drawing (Flow *flow)
   return flow->target == -1 || flow->target == (int) flow->page;
 }
 
+static gpointer
+load_fonts (gpointer data)
+{
+  g_autofree char *dir = cb_find_data_dir ("CALBENCH_FONTDIR", "data/fonts", PKGDATADIR "/fonts");
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  /* Without them the whole faces serve: the same certificate, slower. */
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    if (g_str_has_suffix (name, ".otf"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+
+        if (!FcConfigAppFontAddFile (NULL, (const FcChar8 *) path))
+          g_warning ("certificate font %s could not be added", path);
+      }
+  return NULL;
+}
+
+void
+cb_certificate_load_fonts (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, load_fonts, NULL);
+}
+
 static PangoContext *
 layout_context (CbCertificate *self)
 {
@@ -443,6 +475,7 @@ layout_context (CbCertificate *self)
       g_clear_object (&self->context);
       self->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
       self->layouts_thread = g_thread_self ();
+      cb_certificate_load_fonts ();
       self->context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
       /* Exact advances: rounded ones leave gaps where the Latin and the
        * CJK font meet, and text extraction reads them as spaces. The

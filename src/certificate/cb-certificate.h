@@ -58,6 +58,10 @@ const char     *cb_lab_get_number_prefix      (const CbLab         *lab,
  * it shows) with @facts from the store; @kind is "original", "supplement"
  * or "replacement" (then @replaced_number names the one concerned).
  * @issued_at is the date printed (YYYY-MM-DD). */
+/* Makes the certificate fonts (the lab's cut of the CJK face) known to
+ * fontconfig; once per process, before the first font map a thread makes
+ * (a GTK program calls it before GTK starts).  Layouts call it too. */
+void            cb_certificate_load_fonts     (void);
 CbCertificate  *cb_certificate_new            (const CbLab         *lab,
                                                CbRecord            *record,
                                                const CbCertificateFacts *facts,

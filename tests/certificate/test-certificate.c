@@ -176,6 +176,10 @@ test_contents (void)
     g_assert_cmpuint (n_fonts, >, 0);
   }
 
+  /* Chinese in the lab's cut of the CJK face. */
+  g_assert_nonnull (strstr (font_list, "CalbenchSansCJK-Regular"));
+  g_assert_nonnull (strstr (font_list, "CalbenchSansCJK-Bold"));
+
   /* Subset fonts, no subroutines of the whole CJK font: a certificate is
    * small enough to keep in the store and send to every bench. */
   g_assert_cmpuint (g_bytes_get_size (pdf), <, 400 * 1024);
@@ -569,6 +573,47 @@ test_replacement (void)
     }
 }
 
+/* A name with a character outside GB 2312 (堃) takes it from the whole CJK
+ * face; the rest stays in the lab's cut. */
+static void
+test_rare_characters (void)
+{
+  gint64 record_id = approved_record ("jjg52-2013-pressure-gauge");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbRecord) record = cb_store_record_load (store, record_id, &error);
+  g_autoptr(CbCertificateFacts) facts = NULL;
+  g_autoptr(CbCertificate) certificate = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *font_list = NULL;
+
+  g_assert_no_error (error);
+  facts = cb_store_certificate_facts (store, record_id, &error);
+  g_assert_no_error (error);
+  g_free (facts->customer);
+  facts->customer = g_strdup ("王堃精密仪表厂");
+  certificate = cb_certificate_new (lab, record, facts, "JD2026-900077", "original", NULL, "2026-11-23", &error);
+  g_assert_no_error (error);
+  pdf = signed_pdf (certificate);
+  path = write_temp ("rare.pdf", pdf);
+  {
+    const char *to_text[] = { "pdftotext", path, "-", NULL };
+    const char *fonts[] = { "pdffonts", path, NULL };
+
+    text = tool_output (to_text, NULL);
+    font_list = tool_output (fonts, NULL);
+  }
+  if (text == NULL || font_list == NULL)
+    {
+      g_test_skip ("pdftotext or pdffonts is not installed");
+      return;
+    }
+  g_assert_nonnull (strstr (text, "王堃精密仪表厂"));
+  g_assert_nonnull (strstr (font_list, "CalbenchSansCJK-Regular"));
+  g_assert_nonnull (strstr (font_list, "NotoSansCJK"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -594,6 +639,7 @@ main (int   argc,
 
   g_test_add_func ("/certificate/keys", test_keys);
   g_test_add_func ("/certificate/contents", test_contents);
+  g_test_add_func ("/certificate/rare-characters", test_rare_characters);
   g_test_add_func ("/certificate/signature", test_signature);
   g_test_add_func ("/certificate/original-record", test_original_record);
   g_test_add_func ("/certificate/qr", test_qr);
