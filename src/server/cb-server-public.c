@@ -199,7 +199,15 @@ on_verify (SoupServer        *server,
   add_row (content, _("Instrument"), certificate->instrument);
   add_row (content, _("Customer"), customer);
   add_row (content, _("Calibrated on"), certificate->calibrated_on);
-  add_row (content, _("Issued"), certificate->issued_at);
+  /* The date a customer reads on the certificate, in the lab's time. */
+  {
+    g_autoptr(GDateTime) issued = certificate->issued_at != NULL
+                                  ? g_date_time_new_from_iso8601 (certificate->issued_at, NULL) : NULL;
+    g_autoptr(GDateTime) local = issued != NULL ? g_date_time_to_local (issued) : NULL;
+    g_autofree char *date = local != NULL ? g_date_time_format (local, "%Y-%m-%d") : NULL;
+
+    add_row (content, _("Issued"), date != NULL ? date : certificate->issued_at);
+  }
   if (hash != NULL)
     {
       gboolean matches = certificate->sha256 != NULL && g_ascii_strcasecmp (hash, certificate->sha256) == 0;

@@ -694,6 +694,147 @@ test_issue_signed (void)
   cb_store_close (store);
 }
 
+static void
+on_browsed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Runs headless Chromium at a phone's size on @url (the server answers in
+ * this thread's main loop meanwhile): the DOM as it rendered, and a
+ * screenshot in @png. */
+static char *
+browse (const char *url,
+        const char *png)
+{
+  g_autofree char *profile = g_dir_make_tmp ("calbench-chromium-XXXXXX", NULL);
+  g_autofree char *profile_arg = g_strconcat ("--user-data-dir=", profile, NULL);
+  g_autofree char *screenshot_arg = g_strconcat ("--screenshot=", png, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dom = NULL;
+  const char * const common[] = { "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                  "--no-first-run", "--ignore-certificate-errors", "--hide-scrollbars",
+                                  "--window-size=390,844", "--force-device-scale-factor=1" };
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autofree char *out = NULL;
+
+      g_ptr_array_add (argv, (gpointer) "chromium");
+      for (guint i = 0; i < G_N_ELEMENTS (common); i++)
+        g_ptr_array_add (argv, (gpointer) common[i]);
+      g_ptr_array_add (argv, profile_arg);
+      g_ptr_array_add (argv, pass == 0 ? (gpointer) "--dump-dom" : screenshot_arg);
+      g_ptr_array_add (argv, (gpointer) url);
+      g_ptr_array_add (argv, NULL);
+      process = g_subprocess_newv ((const char * const *) argv->pdata,
+                                   G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8_async (process, NULL, NULL, on_browsed, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (g_subprocess_communicate_utf8_finish (process, result, &out, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_successful (process));
+      if (pass == 0)
+        dom = g_steal_pointer (&out);
+    }
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", profile);
+
+    g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+  }
+  return g_steal_pointer (&dom);
+}
+
+/* A PNG's width and height from its header. */
+static void
+png_size (const char *path,
+          guint      *width,
+          guint      *height)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  const guint8 *bytes;
+
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  g_assert_cmpuint (length, >, 24);
+  bytes = (const guint8 *) data;
+  g_assert_cmpmem (bytes + 1, 3, "PNG", 3);
+  *width = (guint) bytes[16] << 24 | (guint) bytes[17] << 16 | (guint) bytes[18] << 8 | bytes[19];
+  *height = (guint) bytes[20] << 24 | (guint) bytes[21] << 16 | (guint) bytes[22] << 8 | bytes[23];
+}
+
+/* The two public pages as a customer's phone shows them, in Debian's
+ * Chromium; the screenshots stay in the build tree to be looked at. */
+static void
+test_public_pages_in_chromium (void)
+{
+  g_autoptr(TestLab) lab = test_lab_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *chromium = g_find_program_in_path ("chromium");
+  g_autofree char *approver = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *dom = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *png = NULL;
+  guint status = 0, width = 0, height = 0;
+  gint64 record;
+
+  if (chromium == NULL)
+    {
+      g_test_skip ("chromium is not installed (build-aux/install-deps installs it)");
+      return;
+    }
+  test_lab_start (lab);
+  cb_server_set_renderer (lab->server, render_fake_pdf, NULL, NULL);
+  record = add_approved_record (cb_server_get_store (lab->server), "唐山市精密仪表有限公司", "WT20261123-0009");
+  approver = test_login (lab, "wang.fang", "bench-2");
+  body = g_strdup_printf ("{\"record\":%" G_GINT64_FORMAT "}", record);
+  answer = test_request (lab, "POST", "/api/v1/certificates", approver, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  {
+    g_autofree char *pdf_text = g_strdup_printf ("%%PDF-1.7 certificate JD%04d-000001", g_date_time_get_year (now));
+
+    digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, pdf_text, -1);
+  }
+
+  url = g_strdup_printf ("%s/verify/JD%04d-000001?h=%s", lab->url, g_date_time_get_year (now), digest);
+  png = g_test_build_filename (G_TEST_BUILT, "public-verify.png", NULL);
+  dom = browse (url, png);
+  g_assert_nonnull (strstr (dom, "JD"));
+  g_assert_nonnull (strstr (dom, "Valid"));
+  g_assert_nonnull (strstr (dom, "Matches the issued PDF"));
+  g_assert_nonnull (strstr (dom, "name=\"viewport\""));
+  /* A date a customer reads, not a timestamp. */
+  g_assert_null (strstr (dom, "Z</dd>"));
+  png_size (png, &width, &height);
+  g_assert_cmpuint (width, ==, 390);
+  g_assert_cmpuint (height, ==, 844);
+  g_clear_pointer (&dom, g_free);
+  g_clear_pointer (&url, g_free);
+  g_clear_pointer (&png, g_free);
+
+  code = cb_server_order_code (lab->server, "WT20261123-0009");
+  url = g_strdup_printf ("%s/status/WT20261123-0009?code=%s", lab->url, code);
+  png = g_test_build_filename (G_TEST_BUILT, "public-status.png", NULL);
+  dom = browse (url, png);
+  g_assert_nonnull (strstr (dom, "WT20261123-0009"));
+  g_assert_nonnull (strstr (dom, "<li class=\"done\">Certificate issued</li>"));
+  png_size (png, &width, &height);
+  g_assert_cmpuint (width, ==, 390);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -705,6 +846,7 @@ main (int    argc,
   g_test_add_func ("/server/token-expiry-revocation", test_token_expiry_and_revocation);
   g_test_add_func ("/server/roles", test_roles);
   g_test_add_func ("/server/issue-on-approval", test_issue_on_approval);
+  g_test_add_func ("/server/public-pages-in-chromium", test_public_pages_in_chromium);
   g_test_add_func ("/server/limits-malformed", test_limits_and_malformed);
   g_test_add_func ("/server/tls-versions", test_tls_versions);
   g_test_add_func ("/server/issue-verify", test_issue_and_verify);
