@@ -206,7 +206,7 @@ on_verify (SoupServer        *server,
     g_autoptr(GDateTime) local = issued != NULL ? g_date_time_to_local (issued) : NULL;
     g_autofree char *date = local != NULL ? g_date_time_format (local, "%Y-%m-%d") : NULL;
 
-    add_row (content, _("Issued"), date != NULL ? date : certificate->issued_at);
+    add_row (content, _("Issued on"), date != NULL ? date : certificate->issued_at);
   }
   if (hash != NULL)
     {

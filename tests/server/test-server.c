@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <signal.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -821,6 +822,41 @@ test_public_pages_in_chromium (void)
   png_size (png, &width, &height);
   g_assert_cmpuint (width, ==, 390);
   g_assert_cmpuint (height, ==, 844);
+  g_clear_pointer (&dom, g_free);
+  g_clear_pointer (&png, g_free);
+
+  /* The same page from the real server speaking Chinese, as the service
+   * does (LANGUAGE=zh_CN), on the same database. */
+  {
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_autoptr(GSubprocess) chinese = NULL;
+    g_autoptr(GDataInputStream) lines = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *line = NULL;
+    g_autofree char *chinese_url = NULL;
+
+    g_subprocess_launcher_setenv (launcher, "LANGUAGE", "zh_CN", TRUE);
+    chinese = g_subprocess_launcher_spawn (launcher, &error, CALBENCH_SERVER, "--config", lab->config_path, NULL);
+    g_assert_no_error (error);
+    lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (chinese));
+    do
+      {
+        g_free (line);
+        line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+        g_assert_no_error (error);
+        g_assert_nonnull (line);
+      }
+    while (!g_str_has_prefix (line, "https://"));
+    chinese_url = g_strconcat (line, strstr (url + strlen ("https://"), "/"), NULL);
+    png = g_test_build_filename (G_TEST_BUILT, "public-verify-zh_CN.png", NULL);
+    dom = browse (chinese_url, png);
+    g_subprocess_send_signal (chinese, SIGTERM);
+    g_subprocess_wait (chinese, NULL, NULL);
+  }
+  g_assert_nonnull (strstr (dom, "证书验证"));
+  g_assert_nonnull (strstr (dom, "有效"));
+  g_assert_nonnull (strstr (dom, "与签发的 PDF 一致"));
   g_clear_pointer (&dom, g_free);
   g_clear_pointer (&url, g_free);
   g_clear_pointer (&png, g_free);
