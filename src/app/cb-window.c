@@ -20,6 +20,8 @@
 /* Frames to let pass after showing a page before it is saved: one to lay it
  * out, one to draw it, one to spare for what the first draw queued. */
 #define SCREENSHOT_FRAMES 3
+/* Enough for a revealer's slide (250 ms) at 60 frames a second. */
+#define SCREENSHOT_SLIDE_FRAMES 30
 
 struct _CbWindow
 {
@@ -550,7 +552,8 @@ on_screenshot_tick (GtkWidget     *widget,
   if (g_task_return_error_if_cancelled (task))
     return G_SOURCE_REMOVE;
 
-  if (++job->frames < SCREENSHOT_FRAMES)
+  /* The instrument panel slides in: the picture once it is in place. */
+  if (++job->frames < (g_str_equal (job->pages[job->index], "instruments") ? SCREENSHOT_SLIDE_FRAMES : SCREENSHOT_FRAMES))
     return G_SOURCE_CONTINUE;
 
   basename = g_strdup_printf ("%s-%s.png", job->pages[job->index], job->language);
@@ -584,10 +587,14 @@ take_next_screenshot (GTask *task)
     gtk_stack_set_visible_child_name (self->shell, "login");
   else
     {
+      gboolean instruments = g_str_equal (job->pages[job->index], "instruments");
+
       gtk_stack_set_visible_child_name (self->shell, "main");
-      if (g_str_equal (job->pages[job->index], "record"))
+      if (instruments || g_str_equal (job->pages[job->index], "record"))
         open_first_record (self);
-      gtk_stack_set_visible_child_name (self->stack, job->pages[job->index]);
+      gtk_stack_set_visible_child_name (self->stack, instruments ? "record" : job->pages[job->index]);
+      if (instruments)
+        gtk_widget_activate_action (GTK_WIDGET (self->record_page), "record.toggle-instruments", NULL);
     }
   gtk_widget_add_tick_callback (GTK_WIDGET (self), on_screenshot_tick,
                                 g_object_ref (task), g_object_unref);
@@ -867,6 +874,17 @@ cb_window_new (GtkApplication *application,
                        NULL);
 }
 
+static gboolean
+has_instruments (CbSession *session)
+{
+  static const char * const roles[] = { "calibrator", "uut", "pressure", "sensor" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    if (cb_session_get_instrument_port (session, roles[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 GStrv
 cb_window_dup_page_names (CbWindow *self)
 {
@@ -887,6 +905,11 @@ cb_window_dup_page_names (CbWindow *self)
 
       if (gtk_stack_page_get_visible (page))
         g_strv_builder_add (names, gtk_stack_page_get_name (page));
+      /* The record again with its instrument panel, on a bench that has
+       * instruments. */
+      if (gtk_stack_page_get_visible (page) && g_str_equal (gtk_stack_page_get_name (page), "record")
+          && self->session != NULL && has_instruments (self->session))
+        g_strv_builder_add (names, "instruments");
     }
   return g_strv_builder_end (names);
 }

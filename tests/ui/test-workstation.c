@@ -1453,7 +1453,7 @@ test_screenshots_of_the_lab (void)
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *bus_runner = g_find_program_in_path ("dbus-run-session");
-  const char *pages[] = { "login", "tasks", "record", "calculator" };
+  const char *pages[] = { "login", "tasks", "record", "instruments", "calculator" };
 
   if (bus_runner == NULL)
     {
