@@ -389,21 +389,10 @@ connect_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   ConnectJob *job = task_data;
-  const CbDriver *driver = cb_driver_find (job->info->driver);
   g_autoptr(GError) error = NULL;
   g_autoptr(CbInstrument) instrument = NULL;
-  CbSerialSettings settings;
-  CbTransport *transport;
 
-  /* The instruments' factory settings: what a real serial port needs. */
-  cb_driver_get_serial_settings (driver, &settings);
-  transport = cb_transport_open (job->port, &settings, cancellable, &error);
-  if (transport == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  instrument = cb_instrument_open (transport, driver, cancellable, &error);
+  instrument = cb_instrument_open_port (job->port, cb_driver_find (job->info->driver), cancellable, &error);
   if (instrument == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

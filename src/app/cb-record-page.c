@@ -685,25 +685,6 @@ on_return_clicked (CbRecordPage *self)
 /* ------------------------------------------------------------------ */
 
 
-/* The instrument of @driver on @port, with the driver's serial settings
- * (what a real serial port needs); on a worker thread. */
-static CbInstrument *
-open_instrument (const char    *port,
-                 const char    *driver_name,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  const CbDriver *driver = cb_driver_find (driver_name);
-  CbSerialSettings settings;
-  CbTransport *transport;
-
-  cb_driver_get_serial_settings (driver, &settings);
-  transport = cb_transport_open (port, &settings, cancellable, error);
-  if (transport == NULL)
-    return NULL;
-  return cb_instrument_open (transport, driver, cancellable, error);
-}
-
 /* The driver of a procedure's role. */
 static const char *
 role_driver (const char *role)
@@ -751,7 +732,7 @@ acquire_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autoptr(CbInstrument) instrument = NULL;
 
-  if ((instrument = open_instrument (data->port, data->driver, cancellable, &error)) == NULL
+  if ((instrument = cb_instrument_open_port (data->port, cb_driver_find (data->driver), cancellable, &error)) == NULL
       || !cb_instrument_configure (instrument, &data->settings, cancellable, &error)
       || (data->reading = cb_instrument_measure (instrument, cancellable, &error)) == NULL)
     {
@@ -1163,7 +1144,8 @@ open_instruments_thread (GTask        *task,
   for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
     {
       g_autoptr(GError) error = NULL;
-      CbInstrument *instrument = open_instrument (wanted[i].port, wanted[i].driver, cancellable, &error);
+      CbInstrument *instrument = cb_instrument_open_port (wanted[i].port, cb_driver_find (wanted[i].driver),
+                                                           cancellable, &error);
 
       if (instrument == NULL)
         {

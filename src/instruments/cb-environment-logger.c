@@ -200,22 +200,6 @@ poll_job_free (PollJob *job)
   g_free (job);
 }
 
-static CbInstrument *
-open_sensor (const char    *port,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  const CbDriver *driver = cb_driver_find ("thermohygrometer");
-  CbSerialSettings settings;
-  CbTransport *transport;
-
-  cb_driver_get_serial_settings (driver, &settings);
-  transport = cb_transport_open (port, &settings, cancellable, error);
-  if (transport == NULL)
-    return NULL;
-  return cb_instrument_open (transport, driver, cancellable, error);
-}
-
 static void
 measure_thread (GTask        *task,
                 gpointer      source_object,
@@ -227,7 +211,7 @@ measure_thread (GTask        *task,
   GPtrArray *readings;
 
   if (job->sensor == NULL)
-    job->sensor = open_sensor (job->port, cancellable, &error);
+    job->sensor = cb_instrument_open_port (job->port, cb_driver_find ("thermohygrometer"), cancellable, &error);
   if (job->sensor == NULL)
     {
       g_task_return_error (task, error);

@@ -162,6 +162,25 @@ cb_instrument_open (CbTransport     *transport,
 }
 
 CbInstrument *
+cb_instrument_open_port (const char      *port,
+                         const CbDriver  *driver,
+                         GCancellable    *cancellable,
+                         GError         **error)
+{
+  CbSerialSettings settings = CB_SERIAL_SETTINGS_DEFAULT;
+  CbTransport *transport;
+
+  g_return_val_if_fail (port != NULL, NULL);
+  g_return_val_if_fail (driver != NULL, NULL);
+
+  cb_driver_get_serial_settings (driver, &settings);
+  transport = cb_transport_open (port, &settings, cancellable, error);
+  if (transport == NULL)
+    return NULL;
+  return cb_instrument_open (transport, driver, cancellable, error);
+}
+
+CbInstrument *
 cb_instrument_ref (CbInstrument *instrument)
 {
   g_atomic_ref_count_inc (&instrument->ref);

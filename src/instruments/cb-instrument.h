@@ -36,6 +36,13 @@ CbInstrument   *cb_instrument_open               (CbTransport             *trans
                                                   const CbDriver          *driver,
                                                   GCancellable            *cancellable,
                                                   GError                 **error);
+/* Opens @port with @driver's factory serial settings (what a real serial
+ * port needs) and identifies the instrument there; blocks: on a worker
+ * thread in a UI. */
+CbInstrument   *cb_instrument_open_port          (const char              *port,
+                                                  const CbDriver          *driver,
+                                                  GCancellable            *cancellable,
+                                                  GError                 **error);
 CbInstrument   *cb_instrument_ref                (CbInstrument            *instrument);
 /* The last reference puts a source in standby and closes the transport. */
 void            cb_instrument_unref              (CbInstrument            *instrument);

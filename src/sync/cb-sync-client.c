@@ -326,19 +326,28 @@ on_credentials_read (GObject      *source,
   g_task_return_int (task, credentials->len);
 }
 
+static void
+take_credentials (CbSyncClient        *self,
+                  const char          *path,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, cb_sync_client_take_credentials_async);
+  send_message (task, new_message (self, "GET", path, NULL), on_credentials_read);
+}
+
 void
 cb_sync_client_take_credentials_async (CbSyncClient        *self,
                                        GCancellable        *cancellable,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (CB_IS_SYNC_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cb_sync_client_take_credentials_async);
-  send_message (task, new_message (self, "GET", "/api/v1/master/accounts", NULL), on_credentials_read);
+  take_credentials (self, "/api/v1/master/accounts", cancellable, callback, user_data);
 }
 
 void
@@ -347,13 +356,9 @@ cb_sync_client_take_my_credentials_async (CbSyncClient        *self,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (CB_IS_SYNC_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cb_sync_client_take_credentials_async);
-  send_message (task, new_message (self, "GET", "/api/v1/me/credentials", NULL), on_credentials_read);
+  take_credentials (self, "/api/v1/me/credentials", cancellable, callback, user_data);
 }
 
 /* A certificate's file, checked against the hash its row gives. */
