@@ -1368,6 +1368,7 @@ sign_data_free (SignData *data)
   if (data->password != NULL)
     memset (data->password, 0, strlen (data->password));
   g_free (data->password);
+  g_clear_pointer (&data->store, cb_store_close);
   g_free (data);
 }
 
@@ -1425,15 +1426,25 @@ on_sign_response (AdwMessageDialog *dialog,
   g_autoptr(GTask) task = NULL;
   SignData *data;
 
+  g_autoptr(GError) error = NULL;
+  CbStore *store;
+
   if (!g_str_equal (response, "sign") || self->record == NULL)
     return;
+  /* The password hash is slow: on a worker thread, on a connection of its own. */
+  store = cb_session_open_worker_store (self->session, &error);
+  if (store == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
   data = g_new0 (SignData, 1);
   data->record_id = self->record_id;
   data->staff_id = cb_session_get_staff_id (self->session);
   data->meaning = self->sign_meaning;
   data->password = g_strdup (gtk_editable_get_text (password));
   data->record = self->record;
-  data->store = cb_session_get_store (self->session);
+  data->store = store;
   gtk_editable_set_text (password, "");
 
   /* Nothing changes the record while it is being signed. */

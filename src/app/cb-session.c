@@ -42,6 +42,7 @@ typedef struct
   char     *password;
   gboolean  online;         /* the server was asked, after the bench said no */
   GError   *local_error;    /* what the bench said */
+  CbStore  *store;          /* the worker's connection, while it checks */
 } LoginData;
 
 static void
@@ -55,29 +56,31 @@ login_data_free (gpointer data)
     memset (login->password, 0, strlen (login->password));
   g_free (login->password);
   g_clear_error (&login->local_error);
+  g_clear_pointer (&login->store, cb_store_close);
   g_free (login);
 }
 
-/* Runs on a worker thread: the UI does not touch the store meanwhile. */
+/* Runs on a worker thread, on a connection of its own: the main thread
+ * goes on writing on the session's (the room's sensor, sync). */
 static void
 login_thread (GTask        *task,
               gpointer      source_object,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  CbSession *self = source_object;
   LoginData *data = task_data;
   g_autoptr(GError) error = NULL;
+  CbStore *store = data->store;
   CbStaff *staff;
   gint64 id;
 
-  id = cb_store_login (self->store, data->login, data->password, &error);
+  id = cb_store_login (store, data->login, data->password, &error);
   if (id == 0)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  staff = cb_store_staff_get (self->store, id, &error);
+  staff = cb_store_staff_get (store, id, &error);
   if (staff == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -202,6 +205,20 @@ cb_session_get_store (CbSession *self)
   return self->store;
 }
 
+CbStore *
+cb_session_open_worker_store (CbSession  *self,
+                              GError    **error)
+{
+  CbStore *store;
+
+  g_return_val_if_fail (CB_IS_SESSION (self), NULL);
+
+  store = cb_store_open (self->path, error);
+  if (store != NULL)
+    cb_store_set_actor (store, cb_store_get_actor (self->store), cb_store_get_workstation (self->store));
+  return store;
+}
+
 const char *
 cb_session_get_path (CbSession *self)
 {
@@ -302,10 +319,19 @@ static void
 check_here (GTask *login)
 {
   CbSession *self = g_task_get_source_object (login);
-  g_autoptr(GTask) task = g_task_new (self, NULL, on_checked_here, login);
+  LoginData *data = g_task_get_task_data (login);
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
 
+  if (data->store == NULL && (data->store = cb_session_open_worker_store (self, &error)) == NULL)
+    {
+      g_task_return_error (login, error);
+      g_object_unref (login);
+      return;
+    }
+  task = g_task_new (self, NULL, on_checked_here, login);
   g_task_set_source_tag (task, check_here);
-  g_task_set_task_data (task, g_task_get_task_data (login), NULL);
+  g_task_set_task_data (task, data, NULL);
   g_task_run_in_thread (task, login_thread);
 }
 

@@ -25,6 +25,12 @@ G_DECLARE_FINAL_TYPE (CbSession, cb_session, CB, SESSION, GObject)
 CbSession  *cb_session_open              (const char          *path,
                                           GError             **error);
 CbStore    *cb_session_get_store         (CbSession           *self);
+/* A connection of its own to the store's file, as the same person and
+ * workstation, for one worker thread's work (a login, a signature): the
+ * session's connection stays the main thread's.  Closed with
+ * cb_store_close() by whoever ends the work. */
+CbStore    *cb_session_open_worker_store (CbSession           *self,
+                                          GError             **error);
 const char *cb_session_get_path          (CbSession           *self);
 
 void        cb_session_login_async       (CbSession           *self,
