@@ -541,8 +541,10 @@ text (Flow        *flow,
   pango_layout_get_size (layout, &w, &h);
   if (draw && drawing (flow))
     {
+      /* Drawn as laid out: the context already has the PDF surface's
+       * options, and updating it from the cairo_t (rotated for the seal's
+       * arc) would lay every layout of the context out again. */
       cairo_move_to (flow->cr, x, y);
-      pango_cairo_update_layout (flow->cr, layout);
       pango_cairo_show_layout (flow->cr, layout);
     }
   return (double) h / PANGO_SCALE;
