@@ -259,10 +259,16 @@ update_environment (CbWindow *self)
 static void
 on_environment_logged (CbWindow *self)
 {
-  CbEnvironmentLogger *logger = cb_session_get_environment_logger (self->session);
+  update_environment (self);
+}
 
-  if (!cb_environment_logger_get_alarmed (logger))
-    g_clear_pointer (&self->environment_alarm, g_free);
+/* Back within the limits (a reading, or the limits of another method). */
+static void
+on_environment_alarmed (CbWindow *self)
+{
+  if (cb_environment_logger_get_alarmed (cb_session_get_environment_logger (self->session)))
+    return;
+  g_clear_pointer (&self->environment_alarm, g_free);
   update_environment (self);
 }
 
@@ -703,6 +709,8 @@ cb_window_constructed (GObject *object)
                                    G_CALLBACK (on_environment_logged), self, G_CONNECT_SWAPPED);
           g_signal_connect_object (cb_session_get_environment_logger (self->session), "alarm",
                                    G_CALLBACK (on_environment_alarm), self, 0);
+          g_signal_connect_object (cb_session_get_environment_logger (self->session), "notify::alarmed",
+                                   G_CALLBACK (on_environment_alarmed), self, G_CONNECT_SWAPPED);
         }
       /* A signed record leaves my list of things to measure. */
       g_signal_connect_object (self->record_page, "signed", G_CALLBACK (cb_tasks_page_reload), self->tasks_page,

@@ -20,9 +20,10 @@ enum
 
 typedef struct
 {
-  double   min;
-  double   max;
-  gboolean alarmed;     /* outside since the last alarm */
+  double     min;
+  double     max;
+  gboolean   alarmed;   /* outside since the last alarm */
+  CbReading *last;      /* the last reading of the quantity, or NULL */
 } Limit;
 
 struct _CbEnvironmentLogger
@@ -53,6 +54,7 @@ enum
   PROP_INTERVAL,
   PROP_N_LOGGED,
   PROP_ERROR,
+  PROP_ALARMED,
   N_PROPS
 };
 
@@ -112,19 +114,16 @@ describe_limit (double value)
   return isnan (value) ? g_strdup ("—") : cb_format_exact (value);
 }
 
+/* Raises the alarm when @reading is outside @limit, once until it is back
+ * within; "alarmed" follows. */
 static void
-check_limits (CbEnvironmentLogger *self,
-              const CbReading     *reading)
+evaluate (CbEnvironmentLogger *self,
+          Limit               *limit,
+          const CbReading     *reading)
 {
-  int index = limit_index (reading->quantity);
-  Limit *limit;
-  gboolean outside;
+  gboolean outside = (!isnan (limit->min) && reading->value < limit->min) ||
+                     (!isnan (limit->max) && reading->value > limit->max);
 
-  if (index < 0)
-    return;
-  limit = &self->limits[index];
-  outside = (!isnan (limit->min) && reading->value < limit->min) ||
-            (!isnan (limit->max) && reading->value > limit->max);
   if (outside && !limit->alarmed)
     {
       g_autofree char *min = describe_limit (limit->min);
@@ -141,6 +140,24 @@ check_limits (CbEnvironmentLogger *self,
     }
   else if (!outside)
     limit->alarmed = FALSE;
+}
+
+static void
+check_limits (CbEnvironmentLogger *self,
+              const CbReading     *reading)
+{
+  int index = limit_index (reading->quantity);
+  gboolean before = cb_environment_logger_get_alarmed (self);
+  Limit *limit;
+
+  if (index < 0)
+    return;
+  limit = &self->limits[index];
+  g_clear_pointer (&limit->last, cb_reading_free);
+  limit->last = cb_reading_new (reading->quantity, reading->text, reading->value, reading->unit, NULL);
+  evaluate (self, limit, limit->last);
+  if (before != cb_environment_logger_get_alarmed (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALARMED]);
 }
 
 static void
@@ -285,6 +302,8 @@ cb_environment_logger_finalize (GObject *object)
   g_free (self->error);
   g_free (self->temperature);
   g_free (self->humidity);
+  for (guint i = 0; i < N_LIMITS; i++)
+    g_clear_pointer (&self->limits[i].last, cb_reading_free);
   G_OBJECT_CLASS (cb_environment_logger_parent_class)->finalize (object);
 }
 
@@ -309,6 +328,9 @@ cb_environment_logger_get_property (GObject    *object,
       break;
     case PROP_ERROR:
       g_value_set_string (value, self->error);
+      break;
+    case PROP_ALARMED:
+      g_value_set_boolean (value, cb_environment_logger_get_alarmed (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -336,6 +358,9 @@ cb_environment_logger_class_init (CbEnvironmentLoggerClass *klass)
   properties[PROP_ERROR] =
     g_param_spec_string ("error", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ALARMED] =
+    g_param_spec_boolean ("alarmed", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A reading is in the log: its row, temperature and humidity as text
@@ -466,6 +491,7 @@ cb_environment_logger_set_limits (CbEnvironmentLogger *self,
                                   double               max)
 {
   int index = limit_index (quantity);
+  gboolean before;
 
   g_return_if_fail (CB_IS_ENVIRONMENT_LOGGER (self));
   g_return_if_fail (index >= 0);
@@ -474,9 +500,15 @@ cb_environment_logger_set_limits (CbEnvironmentLogger *self,
   if ((self->limits[index].min == min || (isnan (self->limits[index].min) && isnan (min))) &&
       (self->limits[index].max == max || (isnan (self->limits[index].max) && isnan (max))))
     return;
+  before = cb_environment_logger_get_alarmed (self);
   self->limits[index].min = min;
   self->limits[index].max = max;
   self->limits[index].alarmed = FALSE;
+  /* The room as last read, judged by the new limits at once. */
+  if (self->limits[index].last != NULL)
+    evaluate (self, &self->limits[index], self->limits[index].last);
+  if (before != cb_environment_logger_get_alarmed (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALARMED]);
 }
 
 static double

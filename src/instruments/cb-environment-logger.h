@@ -43,7 +43,9 @@ gboolean             cb_environment_logger_get_last     (CbEnvironmentLogger  *s
 /* The sensor's name in the log; the instrument's model unless set. */
 void                 cb_environment_logger_set_sensor_name (CbEnvironmentLogger *self,
                                                          const char           *name);
-/* Limits of @quantity (temperature or humidity); NAN leaves a side open. */
+/* Limits of @quantity (temperature or humidity); NAN leaves a side open.
+ * New limits judge the last reading at once (an alarm, or "alarmed"
+ * cleared). */
 void                 cb_environment_logger_set_limits   (CbEnvironmentLogger  *self,
                                                          CbQuantity            quantity,
                                                          double                min,

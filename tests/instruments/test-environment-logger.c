@@ -187,6 +187,44 @@ test_template_limits (Fixture       *fixture,
   g_assert_nonnull (strstr (fixture->alarm_message, "18 to 22 °C"));
 }
 
+static void
+on_alarmed_changed (GObject    *object,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* New limits judge the last reading at once: an alarm when it is outside
+ * them, and "alarmed" cleared when wider ones take it in. */
+static void
+test_new_limits (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  guint n_notified = 0;
+
+  g_signal_connect (fixture->logger, "notify::alarmed", G_CALLBACK (on_alarmed_changed), &n_notified);
+  poll_once (fixture);
+  g_assert_cmpuint (fixture->n_alarms, ==, 0);
+  g_assert_false (cb_environment_logger_get_alarmed (fixture->logger));
+
+  /* The simulated room is at 23 °C. */
+  cb_environment_logger_set_limits (fixture->logger, CB_QUANTITY_TEMPERATURE, 18, 22);
+  g_assert_cmpuint (fixture->n_alarms, ==, 1);
+  g_assert_true (cb_environment_logger_get_alarmed (fixture->logger));
+  g_assert_cmpuint (n_notified, ==, 1);
+  g_assert_nonnull (strstr (fixture->alarm_message, "18 to 22 °C"));
+
+  /* The same limits again: no second alarm. */
+  cb_environment_logger_set_limits (fixture->logger, CB_QUANTITY_TEMPERATURE, 18, 22);
+  g_assert_cmpuint (fixture->n_alarms, ==, 1);
+
+  cb_environment_logger_set_limits (fixture->logger, CB_QUANTITY_TEMPERATURE, 15, 25);
+  g_assert_cmpuint (fixture->n_alarms, ==, 1);
+  g_assert_false (cb_environment_logger_get_alarmed (fixture->logger));
+  g_assert_cmpuint (n_notified, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -197,6 +235,8 @@ main (int   argc,
               fixture_set_up, test_log_and_alarm, fixture_tear_down);
   g_test_add ("/instruments/environment-logger/template-limits", Fixture, NULL,
               fixture_set_up, test_template_limits, fixture_tear_down);
+  g_test_add ("/instruments/environment-logger/new-limits", Fixture, NULL,
+              fixture_set_up, test_new_limits, fixture_tear_down);
 
   return g_test_run ();
 }

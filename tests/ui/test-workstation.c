@@ -1152,11 +1152,20 @@ test_room_sensor (void)
   page = child (window, CB_TYPE_WINDOW, "record_page");
   g_assert_cmpint (cb_record_page_get_task (page), ==, task);
 
+  /* The last reading is judged by the method's limits at once. */
+  g_assert_true (cb_environment_logger_get_alarmed (logger));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (label), "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (label)), "outside its limits 18 to 22 °C"));
   cb_environment_logger_poll (logger);
   wait_logged (logger, 2);
   g_assert_true (cb_environment_logger_get_alarmed (logger));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (label), "error"));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (label)), "outside its limits 18 to 22 °C"));
+
+  /* Wider limits (another method): the mark goes. */
+  cb_environment_logger_set_limits (logger, CB_QUANTITY_TEMPERATURE, 15, 25);
+  g_assert_false (cb_environment_logger_get_alarmed (logger));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (label), "error"));
+  g_assert_null (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (label)), "outside"));
 
   /* The panel never opens the sensor's port: it shows the log. */
   row = find_named (GTK_WIDGET (page), "sensor");
