@@ -2,8 +2,6 @@
 
 #include "config.h"
 
-#include <errno.h>
-
 #include <math.h>
 #include <string.h>
 
@@ -963,38 +961,10 @@ preview (CbRecordPage  *self,
   g_task_run_in_thread (task, draw_pdf_thread);
 }
 
-/* Where a certificate's signed file fetched from the lab server is kept,
- * named by its SHA-256. */
-static char *
-cached_certificate_path (const char *sha256)
-{
-  g_autofree char *name = g_strconcat (sha256, ".pdf", NULL);
-
-  return g_build_filename (g_get_user_cache_dir (), "calbench", "certificates", name, NULL);
-}
-
-/* The kept file, if it is still the one issued. */
-static GBytes *
-read_cached_certificate (const char *sha256)
-{
-  g_autofree char *path = cached_certificate_path (sha256);
-  g_autofree char *contents = NULL;
-  g_autofree char *digest = NULL;
-  g_autoptr(GBytes) pdf = NULL;
-  gsize length = 0;
-
-  if (!g_file_get_contents (path, &contents, &length, NULL))
-    return NULL;
-  pdf = g_bytes_new_take (g_steal_pointer (&contents), length);
-  digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
-  return g_ascii_strcasecmp (digest, sha256) == 0 ? g_steal_pointer (&pdf) : NULL;
-}
-
 typedef struct
 {
   CbRecordPage  *page;
   CbCertificate *certificate;
-  char          *sha256;
 } Fetch;
 
 static void
@@ -1008,18 +978,7 @@ on_certificate_fetched (GObject      *source_object,
   g_autoptr(GBytes) pdf = cb_sync_client_fetch_certificate_finish (CB_SYNC_CLIENT (source_object), result, &error);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->certificate_button), TRUE);
-  if (pdf != NULL)
-    {
-      g_autofree char *path = cached_certificate_path (fetch->sha256);
-      g_autofree char *folder = g_path_get_dirname (path);
-      g_autoptr(GError) cache_error = NULL;
-
-      /* Not kept is only slower next time. */
-      if (g_mkdir_with_parents (folder, 0700) != 0
-          || !g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), &cache_error))
-        g_message ("certificate cache %s: %s", path, cache_error != NULL ? cache_error->message : g_strerror (errno));
-    }
-  else
+  if (pdf == NULL)
     {
       /* TRANSLATORS: why the signed file did not come from the lab server */
       g_autofree char *message = g_strdup_printf (_("The signed file did not come from the lab server (%s): "
@@ -1031,7 +990,6 @@ on_certificate_fetched (GObject      *source_object,
     preview (self, g_steal_pointer (&fetch->certificate), pdf);
   g_clear_pointer (&fetch->certificate, cb_certificate_free);
   g_object_unref (fetch->page);
-  g_free (fetch->sha256);
   g_free (fetch);
 }
 
@@ -1067,8 +1025,6 @@ on_certificate_clicked (CbRecordPage *self)
     goto failed;
   /* Issued at the lab server: this bench has the row, the signed file
    * comes from the server once and is kept in the cache after. */
-  if (issued != NULL && pdf == NULL && issued->sha256 != NULL)
-    pdf = read_cached_certificate (issued->sha256);
   if (issued != NULL && pdf == NULL && issued->sha256 != NULL
       && cb_session_get_sync_client (self->session) != NULL)
     {
@@ -1076,7 +1032,6 @@ on_certificate_clicked (CbRecordPage *self)
 
       fetch->page = g_object_ref (self);
       fetch->certificate = certificate;
-      fetch->sha256 = g_strdup (issued->sha256);
       gtk_widget_set_sensitive (GTK_WIDGET (self->certificate_button), FALSE);
       cb_sync_client_fetch_certificate_async (cb_session_get_sync_client (self->session), issued->number,
                                               issued->sha256, NULL, on_certificate_fetched, fetch);

@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -376,6 +377,48 @@ fetch_data_free (FetchData *data)
   g_free (data);
 }
 
+/* Where a certificate's signed file fetched from the lab server is kept,
+ * named by its SHA-256. */
+static char *
+cached_certificate_path (const char *sha256)
+{
+  g_autofree char *name = g_strconcat (sha256, ".pdf", NULL);
+
+  return g_build_filename (g_get_user_cache_dir (), "calbench", "certificates", name, NULL);
+}
+
+/* The kept file, if it still is the one issued. */
+static GBytes *
+read_cached_certificate (const char *sha256)
+{
+  g_autofree char *path = cached_certificate_path (sha256);
+  g_autofree char *contents = NULL;
+  g_autofree char *digest = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return NULL;
+  pdf = g_bytes_new_take (g_steal_pointer (&contents), length);
+  digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
+  return g_ascii_strcasecmp (digest, sha256) == 0 ? g_steal_pointer (&pdf) : NULL;
+}
+
+/* Not kept is only slower next time. */
+static void
+keep_certificate (const char *sha256,
+                  GBytes     *pdf)
+{
+  g_autofree char *path = cached_certificate_path (sha256);
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    g_message ("certificate cache %s: %s", folder, g_strerror (errno));
+  else if (!g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), &error))
+    g_message ("certificate cache: %s", error->message);
+}
+
 static void
 on_certificate_read (GObject      *source,
                      GAsyncResult *result,
@@ -401,6 +444,7 @@ on_certificate_read (GObject      *source,
                                data->number, sha256, data->sha256);
       return;
     }
+  keep_certificate (data->sha256, body);
   g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
 }
 
@@ -414,6 +458,7 @@ cb_sync_client_fetch_certificate_async (CbSyncClient        *self,
 {
   g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
+  g_autoptr(GBytes) kept = NULL;
   FetchData *data;
   GTask *task;
 
@@ -422,6 +467,12 @@ cb_sync_client_fetch_certificate_async (CbSyncClient        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cb_sync_client_fetch_certificate_async);
+  if ((kept = read_cached_certificate (sha256)) != NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&kept), (GDestroyNotify) g_bytes_unref);
+      g_object_unref (task);
+      return;
+    }
   data = g_new0 (FetchData, 1);
   data->number = g_strdup (number);
   data->sha256 = g_strdup (sha256);

@@ -105,7 +105,8 @@ gssize        cb_sync_client_take_credentials_finish (CbSyncClient       *self,
                                            GError              **error);
 /* The signed file of issued certificate @number, which a bench's store
  * keeps only the row of; TAMPERED unless its SHA-256 is @sha256 (the
- * row's). */
+ * row's).  Kept in the user's cache (calbench/certificates/SHA256.pdf)
+ * and taken from there while it still has that hash. */
 void          cb_sync_client_fetch_certificate_async  (CbSyncClient       *self,
                                            const char           *number,
                                            const char           *sha256,

@@ -245,6 +245,24 @@ fetch_issued (TestLab    *lab,
   g_assert_null (pdf);
   g_assert_error (error, CB_SYNC_ERROR, CB_SYNC_ERROR_TAMPERED);
   g_assert_nonnull (strstr (error->message, sha256));
+  g_clear_error (&error);
+
+  /* Kept in the cache: the next time needs no server (no token here). */
+  cb_sync_client_set_token (client, NULL);
+  pdf = fetch (client, number, sha256, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), expected, strlen (expected));
+  g_clear_pointer (&pdf, g_bytes_unref);
+  /* A kept file changed since is not taken: the server is asked again. */
+  {
+    g_autofree char *name = g_strconcat (sha256, ".pdf", NULL);
+    g_autofree char *kept = g_build_filename (g_get_user_cache_dir (), "calbench", "certificates", name, NULL);
+
+    g_assert_true (g_file_set_contents (kept, "%PDF-1.7 changed", -1, NULL));
+  }
+  pdf = fetch (client, number, sha256, &error);
+  g_assert_null (pdf);
+  g_assert_error (error, CB_SYNC_ERROR, CB_SYNC_ERROR_UNAUTHORISED);
   g_clear_object (&client);
   cb_store_close (bench);
   {
@@ -875,8 +893,16 @@ int
 main (int    argc,
       char **argv)
 {
+  int status;
+
   cb_server_init_tls ();
   g_test_init (&argc, &argv, NULL);
+  /* Fetched certificates are kept in a cache of the test's own. */
+  {
+    g_autofree char *cache = g_dir_make_tmp ("calbench-cache-XXXXXX", NULL);
+
+    g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  }
 
   g_test_add_func ("/server/login-lockout", test_login_and_lockout);
   g_test_add_func ("/server/token-expiry-revocation", test_token_expiry_and_revocation);
@@ -890,5 +916,11 @@ main (int    argc,
   g_test_add_func ("/server/rate-limit", test_rate_limit);
   g_test_add_func ("/server/issue-signed", test_issue_signed);
 
-  return g_test_run ();
+  status = g_test_run ();
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", g_getenv ("XDG_CACHE_HOME"));
+
+    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  }
+  return status;
 }
