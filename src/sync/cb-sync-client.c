@@ -43,6 +43,8 @@ typedef struct
   CbSyncBatch  *batch;
   CbSyncReport  report;
   gint64        cursor;
+  gboolean      taken;     /* a batch was taken: start_head holds */
+  gint64        start_head; /* the bench's last change when the sync began */
   GError       *failure;   /* why it ended, while the state is counted */
 } SyncData;
 
@@ -885,6 +887,20 @@ on_taken (GTask  *task,
   data->batch = g_steal_pointer (&step->batch);
   body = g_steal_pointer (&step->body);
   step_free (step);
+  /* A sync sends what was written before it began: what is written
+   * meanwhile goes with the next one, so that a bench writing fast still
+   * ends its syncs. */
+  if (!data->taken)
+    {
+      data->taken = TRUE;
+      data->start_head = data->batch->head;
+    }
+  else if (data->batch->changes->len > 0
+           && ((CbSyncChange *) g_ptr_array_index (data->batch->changes, 0))->entry->seq > data->start_head)
+    {
+      sync_pull (task);
+      return;
+    }
   if (data->batch->changes->len == 0 && data->batch->rows->len == 0)
     {
       /* The head still goes once, so that a restored database is told. */
