@@ -19,6 +19,7 @@ struct _CbPreferencesWindow
   AdwEntryRow          *multimeter_row;
   AdwEntryRow          *pressure_row;
   AdwEntryRow          *sensor_row;
+  GtkSpinButton        *interval_spin;
   AdwComboRow          *language_row;
 
   GSettings            *settings;
@@ -28,6 +29,23 @@ G_DEFINE_FINAL_TYPE (CbPreferencesWindow, cb_preferences_window, ADW_TYPE_PREFER
 
 /* The combo's rows, in order, as the "language" key spells them. */
 static const char * const languages[] = { "", "en", "zh_CN" };
+
+static gboolean
+seconds_to_value (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  g_value_set_double (value, g_variant_get_uint32 (variant));
+  return TRUE;
+}
+
+static GVariant *
+value_to_seconds (const GValue       *value,
+                  const GVariantType *expected_type,
+                  gpointer            user_data)
+{
+  return g_variant_new_uint32 ((guint32) g_value_get_double (value));
+}
 
 static gboolean
 language_to_row (GValue   *value,
@@ -83,6 +101,7 @@ cb_preferences_window_class_init (CbPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, multimeter_row);
   gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, pressure_row);
   gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, sensor_row);
+  gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, language_row);
 }
 
@@ -118,5 +137,7 @@ cb_preferences_window_new (GtkWindow *parent,
                      G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "language", self->language_row, "selected", G_SETTINGS_BIND_DEFAULT,
                                 language_to_row, row_to_language, NULL, NULL);
+  g_settings_bind_with_mapping (settings, "environment-interval", self->interval_spin, "value",
+                                G_SETTINGS_BIND_DEFAULT, seconds_to_value, value_to_seconds, NULL, NULL);
   return self;
 }

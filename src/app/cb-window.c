@@ -300,6 +300,14 @@ on_environment_alarm (CbEnvironmentLogger *logger,
     }
 }
 
+/* The preferences set another interval: the room is read at it from now. */
+static void
+on_environment_interval_changed (CbWindow *self)
+{
+  cb_environment_logger_start (cb_session_get_environment_logger (self->session),
+                               g_settings_get_uint (self->settings, "environment-interval"));
+}
+
 static gboolean
 on_environment_timer (gpointer data)
 {
@@ -711,6 +719,9 @@ cb_window_constructed (GObject *object)
                                    G_CALLBACK (on_environment_alarm), self, 0);
           g_signal_connect_object (cb_session_get_environment_logger (self->session), "notify::alarmed",
                                    G_CALLBACK (on_environment_alarmed), self, G_CONNECT_SWAPPED);
+          if (self->settings != NULL)
+            g_signal_connect_object (self->settings, "changed::environment-interval",
+                                     G_CALLBACK (on_environment_interval_changed), self, G_CONNECT_SWAPPED);
         }
       /* A signed record leaves my list of things to measure. */
       g_signal_connect_object (self->record_page, "signed", G_CALLBACK (cb_tasks_page_reload), self->tasks_page,

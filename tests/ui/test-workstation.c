@@ -1102,6 +1102,7 @@ static void
 test_room_sensor (void)
 {
   g_autoptr(GtkApplication) app = gtk_application_new (NULL, G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GSettings) settings = g_settings_new ("org.calbench.Calbench");
   g_autoptr(GError) error = NULL;
   g_autoptr(CbSession) session = NULL;
   g_autoptr(GSubprocess) sim = NULL;
@@ -1133,7 +1134,7 @@ test_room_sensor (void)
   logger = cb_session_get_environment_logger (session);
   g_assert_nonnull (logger);
 
-  window = cb_window_new (app, NULL, session, FALSE);
+  window = cb_window_new (app, settings, session, FALSE);
   label = child (window, CB_TYPE_WINDOW, "environment_label");
   log_in (child (window, CB_TYPE_WINDOW, "login_page"), session, "li.qiang", CB_DEMO_PASSWORD);
   wait_logged (logger, 1);
@@ -1174,6 +1175,18 @@ test_room_sensor (void)
                    "Logging the room every 3600 seconds");
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (find_named (row, "reading"))), "23."));
   g_assert_false (gtk_widget_get_visible (find_named (row, "reconnect")));
+
+  /* Another interval in the preferences applies at once. */
+  g_settings_set_uint (settings, "environment-interval", 1800);
+  {
+    guint interval = 0;
+
+    g_object_get (logger, "interval", &interval, NULL);
+    g_assert_cmpuint (interval, ==, 1800);
+  }
+  wait_logged (logger, 3);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_named (row, "state"))), ==,
+                   "Logging the room every 1800 seconds");
 
   /* The sensor unplugged: the panel says so and offers to read again. */
   g_output_stream_close (g_subprocess_get_stdin_pipe (sim), NULL, &error);
@@ -1441,6 +1454,10 @@ test_preferences (void)
                          "https://lab.example:8443");
   gtk_editable_set_text (GTK_EDITABLE (child (window, CB_TYPE_PREFERENCES_WINDOW, "calibrator_row")), "/dev/ttyUSB3");
   adw_combo_row_set_selected (child (window, CB_TYPE_PREFERENCES_WINDOW, "language_row"), 2);
+  gtk_spin_button_set_value (child (window, CB_TYPE_PREFERENCES_WINDOW, "interval_spin"), 120);
+  g_assert_cmpuint (g_settings_get_uint (settings, "environment-interval"), ==, 120);
+  g_settings_set_uint (settings, "environment-interval", 300);
+  g_assert_cmpfloat (gtk_spin_button_get_value (child (window, CB_TYPE_PREFERENCES_WINDOW, "interval_spin")), ==, 300);
   server = g_settings_get_string (settings, "server-url");
   port = g_settings_get_string (settings, "calibrator-port");
   language = g_settings_get_string (settings, "language");
