@@ -18,7 +18,7 @@ struct _CbTasksPage
   GtkSearchEntry  *scan_entry;
   GtkFlowBox      *counts;
   GtkListBox      *task_list;
-  GtkLabel        *empty_label;
+  GtkLabel        *empty_label;   /* the list's placeholder */
   GtkLabel        *sign_heading;
   GtkListBox      *sign_list;
 
@@ -251,15 +251,17 @@ cb_tasks_page_reload (CbTasksPage *self)
   CbStore *store;
   gint64 staff;
   GtkWidget *child;
+  GtkListBoxRow *row;
 
   g_return_if_fail (CB_IS_TASKS_PAGE (self));
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->counts))) != NULL)
     gtk_flow_box_remove (self->counts, child);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->task_list))) != NULL)
-    gtk_list_box_remove (self->task_list, child);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sign_list))) != NULL)
-    gtk_list_box_remove (self->sign_list, child);
+  /* The rows only: the list's placeholder says when it is empty. */
+  while ((row = gtk_list_box_get_row_at_index (self->task_list, 0)) != NULL)
+    gtk_list_box_remove (self->task_list, GTK_WIDGET (row));
+  while ((row = gtk_list_box_get_row_at_index (self->sign_list, 0)) != NULL)
+    gtk_list_box_remove (self->sign_list, GTK_WIDGET (row));
 
   if (self->session == NULL || !cb_session_get_logged_in (self->session))
     return;
@@ -309,13 +311,11 @@ cb_tasks_page_reload (CbTasksPage *self)
         gtk_list_box_append (self->sign_list, create_task_row (g_ptr_array_index (waiting, i)));
     }
   {
-    gboolean any = gtk_widget_get_first_child (GTK_WIDGET (self->sign_list)) != NULL;
+    gboolean any = gtk_list_box_get_row_at_index (self->sign_list, 0) != NULL;
 
     gtk_widget_set_visible (GTK_WIDGET (self->sign_list), any);
     gtk_widget_set_visible (GTK_WIDGET (self->sign_heading), any);
   }
-  gtk_widget_set_visible (GTK_WIDGET (self->empty_label),
-                          gtk_widget_get_first_child (GTK_WIDGET (self->task_list)) == NULL);
 }
 
 gboolean

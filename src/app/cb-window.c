@@ -22,6 +22,8 @@
 #define SCREENSHOT_FRAMES 3
 /* Enough for a revealer's slide (250 ms) at 60 frames a second. */
 #define SCREENSHOT_SLIDE_FRAMES 30
+/* How long a page may take to be drawn at all (ten seconds at 60 Hz). */
+#define SCREENSHOT_MAX_FRAMES 600
 
 struct _CbWindow
 {
@@ -499,7 +501,8 @@ save_png (GtkWidget   *widget,
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   if (node == NULL || renderer == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+      /* Not drawn yet (a busy display): PENDING, to try again. */
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
                            _("the window drew nothing"));
       return FALSE;
     }
@@ -574,6 +577,9 @@ on_screenshot_tick (GtkWidget     *widget,
   path = g_build_filename (job->directory, basename, NULL);
   if (!save_png (widget, path, &error))
     {
+      /* A frame whose drawing has not come yet: the next one, for a while. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING) && job->frames < SCREENSHOT_MAX_FRAMES)
+        return G_SOURCE_CONTINUE;
       g_task_return_error (task, g_steal_pointer (&error));
       return G_SOURCE_REMOVE;
     }

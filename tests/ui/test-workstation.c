@@ -151,6 +151,27 @@ sample_with_record (CbSession *session,
   g_assert_not_reached ();
 }
 
+/* Someone with nothing assigned reads so in the list itself, however
+ * often the page is reloaded. */
+static void
+test_nothing_assigned (void)
+{
+  g_autoptr(CbSession) session = logged_in_as ("wu.hong");
+  g_autoptr(CbTasksPage) page = g_object_ref_sink (g_object_new (CB_TYPE_TASKS_PAGE, NULL));
+  GtkListBox *list = child (page, CB_TYPE_TASKS_PAGE, "task_list");
+  GtkWidget *empty = child (page, CB_TYPE_TASKS_PAGE, "empty_label");
+
+  cb_tasks_page_set_session (page, session);
+  cb_tasks_page_reload (page);
+  cb_tasks_page_reload (page);
+  g_assert_null (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_true (gtk_widget_get_parent (empty) == GTK_WIDGET (list));
+  g_assert_true (gtk_widget_get_visible (empty));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (empty)), ==, "Nothing is assigned to you.");
+  /* What waits for the approver's signature is listed apart. */
+  g_assert_nonnull (gtk_list_box_get_row_at_index (child (page, CB_TYPE_TASKS_PAGE, "sign_list"), 0));
+}
+
 static void
 test_scan_opens_task (void)
 {
@@ -1546,6 +1567,7 @@ main (int   argc,
   g_test_add_func ("/ui/workstation/sync-state", test_sync_state);
   g_test_add_func ("/ui/workstation/room-conditions", test_room_conditions);
   g_test_add_func ("/ui/workstation/room-sensor", test_room_sensor);
+  g_test_add_func ("/ui/workstation/nothing-assigned", test_nothing_assigned);
   g_test_add_func ("/ui/workstation/standards-picker", test_standards_picker);
   g_test_add_func ("/ui/workstation/preferences", test_preferences);
   g_test_add_func ("/ui/workstation/certificate-preview", test_certificate_preview);
