@@ -85,8 +85,9 @@ static guint signals[N_SIGNALS];
 
 /* About what a table's header and a row of entries take (the floor of a
  * table's height, see create_block()). */
-#define TABLE_HEADER_HEIGHT 46
-#define TABLE_ROW_HEIGHT    39
+#define TABLE_HEADER_HEIGHT   46
+#define TABLE_ROW_HEIGHT      39   /* a row of entries */
+#define TABLE_TEXT_ROW_HEIGHT 25   /* a row read only */
 
 /* Helpers */
 
@@ -1766,8 +1767,9 @@ create_block (CbRecordPage *self,
    * view for its height before it has made any row, and a table would be
    * left a header and a sliver.  Room for the first points, at least. */
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller),
-                                              MIN (520, TABLE_HEADER_HEIGHT + TABLE_ROW_HEIGHT *
-                                                   (int) MIN (json_array_get_length (points), 12)));
+                                              MIN (520, TABLE_HEADER_HEIGHT
+                                                   + (self->editable ? TABLE_ROW_HEIGHT : TABLE_TEXT_ROW_HEIGHT)
+                                                     * (int) MIN (json_array_get_length (points), 12)));
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
   g_hash_table_insert (self->tables, g_strdup (name), view);
   gtk_widget_add_css_class (scroller, "card");

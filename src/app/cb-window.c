@@ -388,7 +388,8 @@ open_task (CbWindow *self,
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->stack));
 }
 
-/* For screenshots: the first of my tasks that has a record. */
+/* For screenshots: the first of my tasks that has a record, else the first
+ * record waiting for my signature. */
 static void
 open_first_record (CbWindow *self)
 {
@@ -413,6 +414,18 @@ open_first_record (CbWindow *self)
             return;
           }
       }
+  /* A checker's or an approver's: the first waiting for their signature. */
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(GPtrArray) waiting = cb_store_task_list_to_sign (store, cb_session_get_staff_id (self->session),
+                                                                 k == 0 ? "check" : "approve", NULL);
+
+      if (waiting != NULL && waiting->len > 0)
+        {
+          cb_record_page_show_task (self->record_page, ((CbTask *) g_ptr_array_index (waiting, 0))->id, NULL);
+          return;
+        }
+    }
 }
 
 static void

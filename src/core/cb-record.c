@@ -111,6 +111,20 @@ plain_text (double value)
 }
 
 /* The text of a computed value by the item's rounding rule. */
+/* A rounding interval computed in binary ("mpe / 10" is 0.0024000000000000002)
+ * as the decimal it stands for: 15 significant digits, past which a
+ * double's digits are noise. */
+static CbDecimal *
+interval_of (double step)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (step))
+    return NULL;
+  g_ascii_formatd (buffer, sizeof buffer, "%.15g", step);
+  return cb_decimal_parse (buffer, NULL);
+}
+
 static char *
 round_text (const CbItem  *item,
             double         value,
@@ -139,7 +153,7 @@ round_text (const CbItem  *item,
 
         if (!cb_expr_evaluate (item->round_interval, values, &step, error))
           return NULL;
-        interval = cb_decimal_from_double (step);
+        interval = interval_of (step);
         if (interval == NULL || step <= 0)
           {
             g_set_error (error, CB_RECORD_ERROR, CB_RECORD_ERROR_INVALID,

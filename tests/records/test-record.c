@@ -66,6 +66,42 @@ test_computes (void)
   g_assert_cmpstr (text, ==, "bad");
 }
 
+/* A rounding interval from an expression ("mpe / 10" with mpe 0.024 is
+ * 0.0024000000000000002 in binary) rounds to the decimal it stands for:
+ * -0.0096, not -0.0096000000000000008. */
+static void
+test_computed_interval (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbTemplate) tmpl = cb_template_new_from_data (
+    "{\"format\": \"calbench-template/1\", \"id\": \"t\", \"title\": \"T\", \"kind\": \"verification\","
+    " \"method\": {\"code\": \"JJG 49-2013\", \"name\": \"Y\"},"
+    " \"parameters\": [{\"name\": \"mpe\", \"unit\": \"MPa\", \"default\": \"0.024\"}],"
+    " \"blocks\": [{\"name\": \"b\", \"nominal\": {\"name\": \"x\", \"unit\": \"MPa\"},"
+    "   \"points\": [{\"nominal\": \"1.5\"}, {\"nominal\": \"3\"}, {\"nominal\": \"0.6\"}],"
+    "   \"readings\": [{\"name\": \"r\", \"unit\": \"MPa\", \"repeats\": 3}],"
+    "   \"columns\": [{\"name\": \"e\", \"unit\": \"MPa\", \"expr\": \"r - x\","
+    "                  \"round\": {\"interval\": \"mpe / 10\"}}]}],"
+    " \"conclusion\": {\"pass\": \"ok\", \"fail\": \"bad\"}}", -1, &error);
+  g_autoptr(CbRecord) record = NULL;
+
+  g_assert_no_error (error);
+  record = cb_record_new (tmpl);
+  record_test_set (record, "b/1/r/1", "1.492");
+  record_test_set (record, "b/1/r/2", "1.493");
+  record_test_set (record, "b/1/r/3", "1.489");
+  record_test_set (record, "b/2/r/1", "3.005");
+  record_test_set (record, "b/2/r/2", "3.004");
+  record_test_set (record, "b/2/r/3", "3.003");
+  record_test_set (record, "b/3/r/1", "0.601");
+  record_test_set (record, "b/3/r/2", "0.601");
+  record_test_set (record, "b/3/r/3", "0.598");
+  /* Means 1.4913, 3.0040, 0.6000; errors at multiples of 0.0024. */
+  g_assert_cmpstr (record_test_text (record, "b/1/e"), ==, "-0.0096");
+  g_assert_cmpstr (record_test_text (record, "b/2/e"), ==, "0.0048");
+  g_assert_cmpstr (record_test_text (record, "b/3/e"), ==, "0.0000");
+}
+
 static void
 test_partial_errors (void)
 {
@@ -223,6 +259,7 @@ main (int   argc,
   g_test_add_func ("/records/engine/bad-ids", test_bad_ids);
   g_test_add_func ("/records/engine/incremental", test_incremental);
   g_test_add_func ("/records/engine/round-trip", test_round_trip);
+  g_test_add_func ("/records/engine/computed-interval", test_computed_interval);
   g_test_add_func ("/records/engine/snapshot", test_snapshot);
 
   return g_test_run ();
