@@ -341,11 +341,15 @@ method_document (guint m,
         "   \"columns\": [{\"name\": \"e\", \"label\": \"示值误差\", \"unit\": \"%s\", \"expr\": \"r - x\","
         "                \"round\": {\"interval\": \"mpe / 10\"}}],"
         "   \"checks\": [{\"name\": \"indication\", \"label\": \"示值误差\", \"error\": \"e\", \"limit\": \"mpe\"}],"
-        "   \"summary\": [{\"name\": \"max_error\", \"unit\": \"%s\", \"aggregate\": \"maxabs\", \"of\": \"e\"}]}],"
+        "   \"summary\": [{\"name\": \"max_error\", \"label\": \"最大示值误差\", \"unit\": \"%s\", \"aggregate\": \"maxabs\", \"of\": \"e\"}]}],"
+        " \"certificate\": {\"header\": [\"customer\", \"instrument\", \"model\", \"serial\", \"date\"],"
+        "   \"tables\": [{\"block\": \"indication\", \"columns\": [\"x\", \"r\", \"e\"]}],"
+        "   \"results\": [\"max_error\"], \"statements\": [\"%s\"]},"
         " \"conclusion\": {\"pass\": \"%s\", \"fail\": \"不合格\"}}",
         m, methods[m].item, verification ? "检定" : "校准", verification ? "verification" : "calibration",
         methods[m].code, methods[m].name, methods[m].unit, methods[m].upper, methods[m].unit, methods[m].mpe,
         methods[m].unit, methods[m].unit, methods[m].unit, methods[m].unit,
+        verification ? "检定结果仅对所检器具有效。" : "校准结果仅对所校器具有效。",
         verification ? "合格" : "所校各点在最大允许误差内");
     }
   if (edition <= 1)
