@@ -451,43 +451,22 @@ handle_pull (CbServer          *self,
   cb_server_reply_json (msg, SOUP_STATUS_OK, text);
 }
 
-/* The credentials an enrolling bench needs to log people in offline: the
- * salted hashes as the store keeps them, never a password.  Only an admin
- * (who sets the bench up) fetches them. */
+/* Credentials as the store keeps them (salted hashes, never a password):
+ * everyone's for an enrolling bench (only an admin, who sets the bench up,
+ * fetches them), or a person's own (@login) for the bench they just logged
+ * in at over the network, which lets them in offline from then on (a
+ * newcomer, or a password changed since the bench was enrolled). */
 static void
 handle_credentials (CbServer          *self,
-                    SoupServerMessage *msg)
+                    SoupServerMessage *msg,
+                    const char        *login)
 {
   g_autoptr(GPtrArray) credentials = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  credentials = cb_store_credentials_export (self->store, &error);
-  if (credentials == NULL)
-    {
-      cb_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server", error->message);
-      return;
-    }
-  text = cb_sync_credentials_encode (credentials);
-  cb_server_reply_json (msg, SOUP_STATUS_OK, text);
-}
-
-/* A person's own credentials, for the bench they just logged in at over
- * the network: from then on they log in there offline too (a newcomer, or
- * a password changed since the bench was enrolled). */
-static void
-handle_my_credentials (CbServer          *self,
-                       SoupServerMessage *msg,
-                       const Caller      *caller)
-{
-  g_autoptr(GPtrArray) credentials = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CbStaff) staff = NULL;
-  g_autofree char *text = NULL;
-
-  staff = cb_store_staff_get (self->store, caller->staff_id, &error);
-  if (staff != NULL)
-    credentials = cb_store_credentials_export_login (self->store, staff->login, &error);
+  credentials = login != NULL ? cb_store_credentials_export_login (self->store, login, &error)
+                              : cb_store_credentials_export (self->store, &error);
   if (credentials == NULL)
     {
       cb_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server", error->message);
@@ -909,10 +888,17 @@ on_api (SoupServer        *server,
   else if (get && g_str_equal (route, "/master/accounts"))
     {
       if (require_role (self, msg, &caller, "admin"))
-        handle_credentials (self, msg);
+        handle_credentials (self, msg, NULL);
     }
   else if (get && g_str_equal (route, "/me/credentials"))
-    handle_my_credentials (self, msg, &caller);
+    {
+      g_autoptr(CbStaff) staff = cb_store_staff_get (self->store, caller.staff_id, NULL);
+
+      if (staff != NULL)
+        handle_credentials (self, msg, staff->login);
+      else
+        cb_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", _("the token's person is gone"));
+    }
   else if (get && g_str_has_prefix (route, "/master/"))
     handle_master (self, msg, route + strlen ("/master/"));
   else if (get && g_str_equal (route, "/conflicts"))

@@ -299,14 +299,7 @@ GPtrArray *
 cb_store_credentials_export (CbStore  *store,
                              GError  **error)
 {
-  sqlite3_stmt *stmt = cb_store_query (store, "SELECT s.login, a.password_hash, a.salt, a.iterations, a.locked_until"
-                                              " FROM accounts a JOIN staff s ON s.id = a.staff_id"
-                                              " WHERE a.voided = 0 AND s.active = 1 AND s.voided = 0 ORDER BY s.login",
-                                       error);
-
-  if (stmt == NULL)
-    return NULL;
-  return cb_store_read_all (store, stmt, read_credentials, (GDestroyNotify) cb_credentials_free, error);
+  return cb_store_credentials_export_login (store, NULL, error);
 }
 
 GPtrArray *
@@ -314,17 +307,16 @@ cb_store_credentials_export_login (CbStore     *store,
                                    const char  *login,
                                    GError     **error)
 {
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = cb_store_query (store, "SELECT s.login, a.password_hash, a.salt, a.iterations, a.locked_until"
+                                              " FROM accounts a JOIN staff s ON s.id = a.staff_id"
+                                              " WHERE a.voided = 0 AND s.active = 1 AND s.voided = 0"
+                                              " AND (?1 IS NULL OR s.login = ?1) ORDER BY s.login",
+                                       error);
 
-  g_return_val_if_fail (login != NULL, NULL);
-
-  stmt = cb_store_query (store, "SELECT s.login, a.password_hash, a.salt, a.iterations, a.locked_until"
-                                " FROM accounts a JOIN staff s ON s.id = a.staff_id"
-                                " WHERE a.voided = 0 AND s.active = 1 AND s.voided = 0 AND s.login = ?1",
-                         error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_TRANSIENT);
+  if (login != NULL)
+    sqlite3_bind_text (stmt, 1, login, -1, SQLITE_TRANSIENT);
   return cb_store_read_all (store, stmt, read_credentials, (GDestroyNotify) cb_credentials_free, error);
 }
 

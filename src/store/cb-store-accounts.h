@@ -58,7 +58,8 @@ void       cb_credentials_free          (CbCredentials     *credentials);
 /* The credentials of every active person with a password. */
 GPtrArray *cb_store_credentials_export  (CbStore           *store,
                                          GError           **error);
-/* The credentials of @login alone: none when it has no password here. */
+/* The credentials of @login alone (none when it has no password here);
+ * NULL: everyone's, as cb_store_credentials_export(). */
 GPtrArray *cb_store_credentials_export_login (CbStore       *store,
                                          const char        *login,
                                          GError           **error);
