@@ -1723,6 +1723,35 @@ append_table_column (GtkColumnView *view,
  * of a repeated reading, then its mean), a row per point. The rows are
  * made as they scroll into view, so a block of hundreds of points opens
  * as fast as one of five. */
+/* A table's scroller once its first rows are laid out: its floor becomes
+ * the header and its first points as they really are (entries, or text
+ * only), see create_block(). */
+static gboolean
+fit_table (GtkWidget     *scroller,
+           GdkFrameClock *frame_clock,
+           gpointer       user_data)
+{
+  GtkWidget *view = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  GtkWidget *header = view != NULL ? gtk_widget_get_first_child (view) : NULL;
+  GtkWidget *list = header != NULL ? gtk_widget_get_next_sibling (header) : NULL;
+  GtkWidget *row = list != NULL ? gtk_widget_get_first_child (list) : NULL;
+  GtkWidget *next = row != NULL ? gtk_widget_get_next_sibling (row) : NULL;
+  graphene_point_t first, second;
+  double stride;
+  guint n_rows;
+
+  if (row == NULL || gtk_widget_get_height (row) <= 0
+      || !gtk_widget_compute_point (row, view, &GRAPHENE_POINT_INIT (0, 0), &first))
+    return G_SOURCE_CONTINUE;
+  /* From one row's top to the next's: separators included. */
+  stride = next != NULL && gtk_widget_compute_point (next, view, &GRAPHENE_POINT_INIT (0, 0), &second)
+           && second.y > first.y ? second.y - first.y : gtk_widget_get_height (row) + 1;
+  n_rows = g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (view))));
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller),
+                                              MIN ((int) ceil (first.y + stride * MIN (n_rows, 12)) + 4, 520));
+  return G_SOURCE_REMOVE;
+}
+
 static GtkWidget *
 create_block (CbRecordPage *self,
               CbTemplate   *tmpl,
@@ -1771,6 +1800,7 @@ create_block (CbRecordPage *self,
                                                    + (self->editable ? TABLE_ROW_HEIGHT : TABLE_TEXT_ROW_HEIGHT)
                                                      * (int) MIN (json_array_get_length (points), 12)));
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
+  gtk_widget_add_tick_callback (scroller, fit_table, NULL, NULL);
   g_hash_table_insert (self->tables, g_strdup (name), view);
   gtk_widget_add_css_class (scroller, "card");
   gtk_box_append (GTK_BOX (box), scroller);

@@ -241,6 +241,13 @@ static const struct {
 };
 #define N_CURRENT_METHODS (G_N_ELEMENTS (methods) - 1)
 
+/* The standard each method measures with, as an index of add_standards'
+ * names: a piston gauge or digital pressure gauge for pressure, the
+ * multifunction calibrator for multimeters, weights for balances, the
+ * temperature and humidity standard for climatic chambers. */
+static const guint method_standard[] = { 1, 0, 0, 2, 4, 5, 1 };
+G_STATIC_ASSERT (G_N_ELEMENTS (method_standard) == G_N_ELEMENTS (methods));
+
 static const struct { const char *name, *maker, *model, *range, *accuracy; } types[] = {
   { "一般压力表", "上海自动化仪表四厂", "Y-100", "(0~1.6) MPa", "1.6级" },
   { "一般压力表", "红旗仪表有限公司", "Y-60", "(0~2.5) MPa", "2.5级" },
@@ -882,8 +889,11 @@ cb_store_demo_populate (CbStore  *store,
               store_record (&demo, record, performer, engine, measured_at, room,
                             m == 2 ? "ConST211 #BZ-0008" : m == 3 ? "Fluke 5520A #BZ-0012" : NULL);
             }
-          STEP (&demo, cb_store_standard_usage_add (store, standard_ids[6 + o % (N_STANDARDS - 6)], record, measured_at,
-                                                    error));
+          /* A standard of the method's discipline (add_standards' names
+           * repeat every six), past the first six kept for the quality
+           * rules (expired, due, out of service). */
+          STEP (&demo, cb_store_standard_usage_add (store, standard_ids[6 + method_standard[m] + 6 * (o % 5)], record,
+                                                    measured_at, error));
           STEP (&demo, cb_store_sample_move (store, sample, "in-measurement", NULL, measured_at, NULL, error));
         }
 
