@@ -88,6 +88,8 @@ static guint signals[N_SIGNALS];
 #define TABLE_HEADER_HEIGHT   46
 #define TABLE_ROW_HEIGHT      39   /* a row of entries */
 #define TABLE_TEXT_ROW_HEIGHT 25   /* a row read only */
+/* How many frames a table waits for its first rows before it keeps its floor. */
+#define FIT_TABLE_FRAMES      120
 
 /* Helpers */
 
@@ -1740,9 +1742,12 @@ fit_table (GtkWidget     *scroller,
   double stride;
   guint n_rows;
 
+  guint *frames = user_data;
+
+  /* Not laid out yet; a table never shown keeps its floor. */
   if (row == NULL || gtk_widget_get_height (row) <= 0
       || !gtk_widget_compute_point (row, view, &GRAPHENE_POINT_INIT (0, 0), &first))
-    return G_SOURCE_CONTINUE;
+    return ++*frames < FIT_TABLE_FRAMES ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
   /* From one row's top to the next's: separators included. */
   stride = next != NULL && gtk_widget_compute_point (next, view, &GRAPHENE_POINT_INIT (0, 0), &second)
            && second.y > first.y ? second.y - first.y : gtk_widget_get_height (row) + 1;
@@ -1800,13 +1805,13 @@ create_block (CbRecordPage *self,
                                                    + (self->editable ? TABLE_ROW_HEIGHT : TABLE_TEXT_ROW_HEIGHT)
                                                      * (int) MIN (json_array_get_length (points), 12)));
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
-  gtk_widget_add_tick_callback (scroller, fit_table, NULL, NULL);
   g_hash_table_insert (self->tables, g_strdup (name), view);
   gtk_widget_add_css_class (scroller, "card");
   gtk_box_append (GTK_BOX (box), scroller);
 
   if (json_array_get_length (points) == 0)
     return box;
+  gtk_widget_add_tick_callback (scroller, fit_table, g_new0 (guint, 1), g_free);
 
   {
     g_autoptr(CbPointBudget) probe = cb_record_get_point_budget (self->record, block, 1);
