@@ -360,6 +360,20 @@ static void issue_approved (CbServer     *self,
                             const Caller *caller,
                             GArray       *before);
 
+static gboolean
+batch_approves (const CbSyncBatch *batch)
+{
+  for (guint i = 0; i < batch->changes->len; i++)
+    {
+      const CbAuditEntry *entry = ((const CbSyncChange *) g_ptr_array_index (batch->changes, i))->entry;
+
+      if (g_strcmp0 (entry->table, "records") == 0 && g_strcmp0 (entry->field, "state") == 0
+          && g_strcmp0 (entry->new_value, "approved") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 handle_push (CbServer          *self,
              SoupServerMessage *msg,
@@ -400,9 +414,11 @@ handle_push (CbServer          *self,
       return;
     }
 
-  before = cb_store_records_approved_uncertified (self->store, NULL);
+  /* Only a batch that approves a record can call for a certificate. */
+  if (batch_approves (batch))
+    before = cb_store_records_approved_uncertified (self->store, NULL);
   acks = cb_sync_receive (self->store, batch, authorise_change, &authorising, &error);
-  if (acks != NULL)
+  if (acks != NULL && before != NULL)
     issue_approved (self, caller, before);
   if (acks == NULL)
     {
@@ -688,7 +704,7 @@ issue_approved (CbServer     *self,
 {
   g_autoptr(GArray) after = NULL;
 
-  if (self->render == NULL || before == NULL)
+  if (self->render == NULL)
     return;
   after = cb_store_records_approved_uncertified (self->store, NULL);
   for (guint i = 0; i < after->len; i++)
