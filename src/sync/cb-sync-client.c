@@ -545,6 +545,15 @@ step_free (Step *step)
   g_free (step);
 }
 
+static Step *
+step_new (StepKind kind)
+{
+  Step *step = g_new0 (Step, 1);
+
+  step->kind = kind;
+  return step;
+}
+
 static gboolean
 step_run (CbStore  *store,
           Step     *step,
@@ -713,8 +722,7 @@ sync_return (GTask  *task,
       return;
     }
   data->failure = error;
-  step = g_new0 (Step, 1);
-  step->kind = STEP_COUNT;
+  step = step_new (STEP_COUNT);
   run_step (task, step, on_counted);
 }
 
@@ -761,12 +769,16 @@ on_applied (GTask  *task,
   sync_return (task, NULL);
 }
 
+/* A server's answer, handed to a step of @kind; a failed request ends the
+ * sync. */
 static void
-on_pull_read (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+answer_step (GObject      *source,
+             GAsyncResult *result,
+             GTask        *task,
+             StepKind      kind,
+             StepDone      done)
 {
-  GTask *task = user_data;
+  SyncData *data = g_task_get_task_data (task);
   SoupMessage *message = g_object_get_data (G_OBJECT (task), "message");
   GError *error = NULL;
   GBytes *body = read_answer (SOUP_SESSION (source), message, result, &error);
@@ -777,10 +789,20 @@ on_pull_read (GObject      *source,
       sync_return (task, error);
       return;
     }
-  step = g_new0 (Step, 1);
-  step->kind = STEP_APPLY;
+  g_debug ("answer read over connection %" G_GUINT64_FORMAT, soup_message_get_connection_id (message));
+  step = step_new (kind);
   step->answer = body;
-  run_step (task, step, on_applied);
+  if (kind == STEP_ACKNOWLEDGE)
+    step->batch = data->batch;
+  run_step (task, step, done);
+}
+
+static void
+on_pull_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  answer_step (source, result, user_data, STEP_APPLY, on_applied);
 }
 
 static void
@@ -811,9 +833,8 @@ on_cursor (GTask  *task,
 static void
 sync_pull (GTask *task)
 {
-  Step *step = g_new0 (Step, 1);
+  Step *step = step_new (STEP_CURSOR);
 
-  step->kind = STEP_CURSOR;
   run_step (task, step, on_cursor);
 }
 
@@ -852,24 +873,7 @@ on_push_read (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  GTask *task = user_data;
-  SyncData *data = g_task_get_task_data (task);
-  SoupMessage *message = g_object_get_data (G_OBJECT (task), "message");
-  GError *error = NULL;
-  GBytes *body = read_answer (SOUP_SESSION (source), message, result, &error);
-  Step *step;
-
-  if (body == NULL)
-    {
-      sync_return (task, error);
-      return;
-    }
-  g_debug ("push acknowledged over connection %" G_GUINT64_FORMAT, soup_message_get_connection_id (message));
-  step = g_new0 (Step, 1);
-  step->kind = STEP_ACKNOWLEDGE;
-  step->answer = body;
-  step->batch = data->batch;
-  run_step (task, step, on_acknowledged);
+  answer_step (source, result, user_data, STEP_ACKNOWLEDGE, on_acknowledged);
 }
 
 static void
@@ -917,9 +921,8 @@ static void
 sync_push (GTask *task)
 {
   CbSyncClient *self = g_task_get_source_object (task);
-  Step *step = g_new0 (Step, 1);
+  Step *step = step_new (STEP_TAKE);
 
-  step->kind = STEP_TAKE;
   step->batch_size = self->batch_size;
   run_step (task, step, on_taken);
 }

@@ -80,11 +80,13 @@ approved_record (const char *id)
   return record;
 }
 
+/* The certificate of @record_id, for @customer when not NULL. */
 static CbCertificate *
-certificate_of (gint64      record_id,
-                const char *number,
-                const char *kind,
-                const char *replaced)
+certificate_for (gint64      record_id,
+                 const char *number,
+                 const char *kind,
+                 const char *replaced,
+                 const char *customer)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CbRecord) record = cb_store_record_load (store, record_id, &error);
@@ -94,9 +96,23 @@ certificate_of (gint64      record_id,
   g_assert_no_error (error);
   facts = cb_store_certificate_facts (store, record_id, &error);
   g_assert_no_error (error);
+  if (customer != NULL)
+    {
+      g_free (facts->customer);
+      facts->customer = g_strdup (customer);
+    }
   certificate = cb_certificate_new (lab, record, facts, number, kind, replaced, "2026-11-23", &error);
   g_assert_no_error (error);
   return certificate;
+}
+
+static CbCertificate *
+certificate_of (gint64      record_id,
+                const char *number,
+                const char *kind,
+                const char *replaced)
+{
+  return certificate_for (record_id, number, kind, replaced, NULL);
 }
 
 static GBytes *
@@ -578,23 +594,13 @@ test_replacement (void)
 static void
 test_rare_characters (void)
 {
-  gint64 record_id = approved_record ("jjg52-2013-pressure-gauge");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CbRecord) record = cb_store_record_load (store, record_id, &error);
-  g_autoptr(CbCertificateFacts) facts = NULL;
-  g_autoptr(CbCertificate) certificate = NULL;
+  g_autoptr(CbCertificate) certificate = certificate_for (approved_record ("jjg52-2013-pressure-gauge"),
+                                                          "JD2026-900077", "original", NULL, "王堃精密仪表厂");
   g_autoptr(GBytes) pdf = NULL;
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
   g_autofree char *font_list = NULL;
 
-  g_assert_no_error (error);
-  facts = cb_store_certificate_facts (store, record_id, &error);
-  g_assert_no_error (error);
-  g_free (facts->customer);
-  facts->customer = g_strdup ("王堃精密仪表厂");
-  certificate = cb_certificate_new (lab, record, facts, "JD2026-900077", "original", NULL, "2026-11-23", &error);
-  g_assert_no_error (error);
   pdf = signed_pdf (certificate);
   path = write_temp ("rare.pdf", pdf);
   {
