@@ -912,6 +912,39 @@ test_from_double (void)
     assert_decimal (r, "2.68");
   }
 
+  /* Against the definition, on doubles of every magnitude and on the
+   * short decimals instruments give: the first precision that reads back. */
+  for (i = 0; i < 20000; i++)
+    {
+      guint64 bits = ((guint64) g_test_rand_int () << 32) | (guint32) g_test_rand_int ();
+      double value;
+      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autoptr(CbDecimal) d = NULL;
+      g_autoptr(CbDecimal) expected = NULL;
+
+      if (i % 2 == 0)
+        memcpy (&value, &bits, sizeof value);
+      else
+        value = (double) g_test_rand_int_range (-999999, 999999) / pow (10, g_test_rand_int_range (0, 9));
+      if (!isfinite (value))
+        continue;
+      for (int precision = 0; precision <= 16; precision++)
+        {
+          char format[8];
+
+          g_snprintf (format, sizeof format, "%%.%de", precision);
+          g_ascii_formatd (buffer, sizeof buffer, format, value);
+          if (g_ascii_strtod (buffer, NULL) == value)
+            break;
+        }
+      d = cb_decimal_from_double (value);
+      expected = cb_decimal_parse (buffer, NULL);
+      g_assert_nonnull (d);
+      g_assert_cmpstr (d->coefficient, ==, expected->coefficient);
+      g_assert_cmpint (d->exponent, ==, expected->exponent);
+      g_assert_cmpint (d->negative, ==, expected->negative);
+    }
+
   g_assert_null (cb_decimal_from_double (NAN));
   g_assert_null (cb_decimal_from_double (INFINITY));
   g_assert_null (cb_decimal_from_double (-INFINITY));

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -560,14 +561,19 @@ CbDecimal *
 cb_decimal_from_double (double value)
 {
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  char *mark, *end;
   int precision;
 
   if (!isfinite (value))
     return NULL;
 
-  /* The first precision that reads back exactly is the shortest decimal
-   * for the double; 17 digits always do. */
-  for (precision = 0; precision < 17; precision++)
+  /* The shortest decimal that reads back as the double.  When one of at
+   * most 15 digits does, rounding a normal double to 15 digits gives it
+   * (the double is within half a unit of its 17th digit), padded with
+   * zeros; otherwise 16 digits may do, and 17 always do.  A subnormal
+   * double has fewer digits of its own: the first precision that reads
+   * back. */
+  for (precision = fabs (value) < DBL_MIN && value != 0 ? 0 : 14; precision < 16; precision++)
     {
       char format[8];
 
@@ -576,6 +582,14 @@ cb_decimal_from_double (double value)
       if (g_ascii_strtod (buffer, NULL) == value)
         break;
     }
+  if (precision == 16)
+    g_ascii_formatd (buffer, sizeof buffer, "%.16e", value);
+  mark = strchr (buffer, 'e');
+  for (end = mark; end[-1] == '0'; end--)
+    ;
+  if (end[-1] == '.')
+    end--;
+  memmove (end, mark, strlen (mark) + 1);
 
   return cb_decimal_parse (buffer, NULL);
 }
