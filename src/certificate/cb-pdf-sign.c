@@ -15,8 +15,8 @@
 #include "cb-certificate.h"
 #include "cb-pdf-sign.h"
 
-/* Room for the PKCS#7 in hex: a 2048-bit RSA signature with its certificate
- * takes well under 4 KiB. */
+/* Room for the PKCS#7 in hex: an ECDSA or a 4096-bit RSA signature with
+ * its certificate takes well under 4 KiB. */
 #define CONTENTS_BYTES 8192
 #define BYTE_RANGE_WIDTH 10
 
