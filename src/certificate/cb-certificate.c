@@ -650,6 +650,7 @@ draw_qr (Flow   *flow,
          double  size)
 {
   QRcode *code = QRcode_encodeString (flow->self->url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  g_autofree guint8 *dark = NULL;
   double module;
 
   if (code == NULL)
@@ -661,10 +662,36 @@ draw_qr (Flow   *flow,
   cairo_rectangle (flow->cr, x, y, size, size);
   cairo_fill (flow->cr);
   cairo_set_source_rgb (flow->cr, 0, 0, 0);
+  /* The dark modules as few rectangles as a greedy cover gives: a run along
+   * a row, taken down the rows below while they repeat it.  One path, so the
+   * rectangles' shared edges leave no seams. */
+  dark = g_new (guint8, code->width * code->width);
+  for (int i = 0; i < code->width * code->width; i++)
+    dark[i] = code->data[i] & 1;
   for (int row = 0; row < code->width; row++)
     for (int col = 0; col < code->width; col++)
-      if (code->data[row * code->width + col] & 1)
-        cairo_rectangle (flow->cr, x + (col + 4) * module, y + (row + 4) * module, module, module);
+      {
+        int end = col, bottom = row + 1;
+
+        if (!dark[row * code->width + col])
+          continue;
+        while (end < code->width && dark[row * code->width + end])
+          end++;
+        for (; bottom < code->width; bottom++)
+          {
+            gboolean repeats = TRUE;
+
+            for (int c = col; c < end && repeats; c++)
+              repeats = dark[bottom * code->width + c];
+            if (!repeats)
+              break;
+          }
+        for (int r = row; r < bottom; r++)
+          memset (dark + r * code->width + col, 0, end - col);
+        cairo_rectangle (flow->cr, x + (col + 4) * module, y + (row + 4) * module, (end - col) * module,
+                         (bottom - row) * module);
+        col = end - 1;
+      }
   cairo_fill (flow->cr);
   cairo_restore (flow->cr);
   QRcode_free (code);

@@ -30,7 +30,7 @@ main (void)
   g_autoptr(CbCertificateFacts) facts = NULL;
   CbStore *store = cb_store_open (db, &error);
   sqlite3_stmt *stmt = NULL;
-  gint64 record_id = 0, start, elapsed, layout_us = 0, pdf_us = 0, sign_us = 0;
+  gint64 record_id = 0, start, elapsed, layout_us = 0, pdf_us = 0, sign_us = 0, fastest_us = G_MAXINT64;
   guint pages = 0;
   gsize bytes = 0;
   g_autofree char *command = NULL;
@@ -92,6 +92,7 @@ main (void)
       layout_us += t1 - t0;
       pdf_us += t2 - t1;
       sign_us += g_get_monotonic_time () - t2;
+      fastest_us = MIN (fastest_us, g_get_monotonic_time () - t0);
 
       if (signed_pdf == NULL)
         {
@@ -105,8 +106,9 @@ main (void)
   printf ("render and sign a %u-page calibration certificate (%zu bytes): %.1f certificates per second (%.1f ms each)\n",
           pages, bytes, N_CERTIFICATES / (elapsed / 1e6), elapsed / 1e3 / N_CERTIFICATES);
 
-  printf ("each: layout %.1f ms, PDF %.1f ms, signature %.1f ms\n", layout_us / 1e3 / N_CERTIFICATES,
-          pdf_us / 1e3 / N_CERTIFICATES, sign_us / 1e3 / N_CERTIFICATES);
+  printf ("each: layout %.1f ms, PDF %.1f ms, signature %.1f ms; the fastest %.1f ms\n",
+          layout_us / 1e3 / N_CERTIFICATES, pdf_us / 1e3 / N_CERTIFICATES, sign_us / 1e3 / N_CERTIFICATES,
+          fastest_us / 1e3);
 
   cb_store_close (store);
   command = g_strdup_printf ("rm -rf '%s'", dir);
