@@ -19,10 +19,10 @@
 #include "core/cb-paths.h"
 #include "store/cb-store-records.h"
 
-/* Latin text and figures in Noto Sans; Chinese in the lab's cut of Noto
- * Sans CJK SC (cb_certificate_load_fonts()), any character it lacks in the
- * whole face. */
-#define FONT          "Noto Sans, Calbench Sans CJK, Noto Sans CJK SC"
+/* Latin text and figures in the lab's cut of Noto Sans, Chinese in its cut
+ * of Noto Sans CJK SC (cb_certificate_load_fonts()); any character they
+ * lack in the whole faces. */
+#define FONT          "Calbench Sans, Calbench Sans CJK, Noto Sans, Noto Sans CJK SC"
 #define MARGIN        56.0
 #define TOP           64.0
 #define BOTTOM        (CB_A4_HEIGHT - 78.0)
@@ -446,7 +446,7 @@ load_fonts (gpointer data)
 
   /* Without them the whole faces serve: the same certificate, slower. */
   while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
-    if (g_str_has_suffix (name, ".otf"))
+    if (g_str_has_suffix (name, ".otf") || g_str_has_suffix (name, ".ttf"))
       {
         g_autofree char *path = g_build_filename (dir, name, NULL);
 
@@ -946,6 +946,7 @@ cover (Flow *flow)
   g_autofree char *method = g_strdup (self->method);
   g_autofree char *lab_line = NULL;
   double half = (CB_A4_WIDTH - 2 * MARGIN) / 2;
+  double caption;
   double y;
 
   /* The lab and the title. */
@@ -1015,9 +1016,11 @@ cover (Flow *flow)
       draw_seal (flow, CB_A4_WIDTH - MARGIN - SEAL_RADIUS - 30, y - 26);
       draw_qr (flow, MARGIN, BOTTOM - 80, 78);
     }
-  text (flow, MARGIN + 86, BOTTOM - 70, 200, "扫码验证证书\nScan to verify this certificate", 8, FALSE,
+  /* The URL under the caption, as high as the caption is. */
+  caption = text (flow, MARGIN + 86, BOTTOM - 72, 200, "扫码验证证书\nScan to verify this certificate", 8, FALSE,
+                  PANGO_ALIGN_LEFT, TRUE);
+  text (flow, MARGIN + 86, BOTTOM - 72 + caption + 4, CB_A4_WIDTH - 2 * MARGIN - 200, self->url, 6, FALSE,
         PANGO_ALIGN_LEFT, TRUE);
-  text (flow, MARGIN + 86, BOTTOM - 44, CB_A4_WIDTH - 2 * MARGIN - 200, self->url, 6, FALSE, PANGO_ALIGN_LEFT, TRUE);
   (void) done;
 }
 

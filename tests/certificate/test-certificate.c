@@ -192,9 +192,16 @@ test_contents (void)
     g_assert_cmpuint (n_fonts, >, 0);
   }
 
-  /* Chinese in the lab's cut of the CJK face. */
+  /* Chinese in the lab's cut of the CJK face, Latin in its cut of Noto
+   * Sans; nothing from the whole faces. */
   g_assert_nonnull (strstr (font_list, "CalbenchSansCJK-Regular"));
   g_assert_nonnull (strstr (font_list, "CalbenchSansCJK-Bold"));
+  g_assert_nonnull (strstr (font_list, "CalbenchSans-Regular"));
+  g_assert_nonnull (strstr (font_list, "CalbenchSans-Bold"));
+  g_assert_null (strstr (font_list, "NotoSans"));
+  /* No ligatures: "Certificate" is its letters, not an "fi" glyph with a
+   * replacement text. */
+  g_assert_nonnull (strstr (text, "Verification Certificate"));
 
   /* Subset fonts, no subroutines of the whole CJK font: a certificate is
    * small enough to keep in the store and send to every bench. */
