@@ -30,6 +30,24 @@
 #define SEAM_WIDTH    14.0
 #define TABLE_PAD     4.0
 
+/* Texts laid out with one Pango context: "bold size width align text" →
+ * PangoLayout. */
+typedef struct
+{
+  PangoContext *context;
+  GHashTable   *table;
+} Layouts;
+
+static void
+layouts_free (Layouts *layouts)
+{
+  if (layouts == NULL)
+    return;
+  g_hash_table_unref (layouts->table);
+  g_object_unref (layouts->context);
+  g_free (layouts);
+}
+
 struct _CbLab
 {
   char *name;
@@ -81,8 +99,7 @@ struct _CbCertificate
   /* Texts laid out once for counting the pages and again for drawing
    * them: shaped once, with one context, by the thread that made them
    * (each thread has its own font map). */
-  PangoContext       *context;
-  GHashTable         *layouts;       /* "bold size width align text" → PangoLayout */
+  Layouts            *layouts;
   GThread            *layouts_thread;
 };
 
@@ -464,52 +481,83 @@ cb_certificate_load_fonts (void)
   g_once (&once, load_fonts, NULL);
 }
 
-static PangoContext *
-layout_context (CbCertificate *self)
+static Layouts *
+layouts_new (void)
 {
-  if (self->context == NULL || self->layouts_thread != g_thread_self ())
-    {
-      cairo_font_options_t *options = cairo_font_options_create ();
+  Layouts *layouts = g_new0 (Layouts, 1);
+  cairo_font_options_t *options = cairo_font_options_create ();
 
-      g_clear_pointer (&self->layouts, g_hash_table_unref);
-      g_clear_object (&self->context);
-      self->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-      self->layouts_thread = g_thread_self ();
-      cb_certificate_load_fonts ();
-      self->context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
-      /* Exact advances: rounded ones leave gaps where the Latin and the
-       * CJK font meet, and text extraction reads them as spaces. The
-       * options are the PDF surface's, so that drawing there does not
-       * lay the texts out again. */
-      cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-      cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-      cairo_font_options_set_antialias (options, CAIRO_ANTIALIAS_GRAY);
-      pango_cairo_context_set_font_options (self->context, options);
-      pango_context_set_round_glyph_positions (self->context, FALSE);
-      cairo_font_options_destroy (options);
-    }
-  return self->context;
+  cb_certificate_load_fonts ();
+  layouts->table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  layouts->context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  /* Exact advances: rounded ones leave gaps where the Latin and the CJK
+   * font meet, and text extraction reads them as spaces. The options are
+   * the PDF surface's, so that drawing there does not lay the texts out
+   * again. */
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_antialias (options, CAIRO_ANTIALIAS_GRAY);
+  pango_cairo_context_set_font_options (layouts->context, options);
+  pango_context_set_round_glyph_positions (layouts->context, FALSE);
+  cairo_font_options_destroy (options);
+  return layouts;
 }
 
-/* @string laid out in @width (0: as wide as it is). */
+/* The texts every certificate prints (labels, headings, notices, the
+ * seal), laid out once per thread and kept: the thread's other
+ * certificates take them as they are.  Bounded: a thread that has laid
+ * out more than this many starts again. */
+#define MAX_SHARED_LAYOUTS 4096
+
+static GPrivate shared_layouts = G_PRIVATE_INIT ((GDestroyNotify) layouts_free);
+
+static Layouts *
+layouts_for (CbCertificate *self,
+             gboolean       shared)
+{
+  Layouts *layouts;
+
+  if (shared)
+    {
+      layouts = g_private_get (&shared_layouts);
+      if (layouts == NULL)
+        {
+          layouts = layouts_new ();
+          g_private_set (&shared_layouts, layouts);
+        }
+      else if (g_hash_table_size (layouts->table) > MAX_SHARED_LAYOUTS)
+        g_hash_table_remove_all (layouts->table);
+      return layouts;
+    }
+  if (self->layouts == NULL || self->layouts_thread != g_thread_self ())
+    {
+      g_clear_pointer (&self->layouts, layouts_free);
+      self->layouts = layouts_new ();
+      self->layouts_thread = g_thread_self ();
+    }
+  return self->layouts;
+}
+
+/* @string laid out in @width (0: as wide as it is); @shared for a text
+ * other certificates print too. */
 static PangoLayout *
 prepare (Flow       *flow,
+         gboolean    shared,
          double      width,
          const char *string,
          double      size,
          gboolean    bold,
          PangoAlignment align)
 {
-  CbCertificate *self = flow->self;
-  PangoContext *context = layout_context (self);
+  Layouts *layouts = layouts_for (flow->self, shared);
   g_autofree char *key = g_strdup_printf ("%d %d %d %d %s", bold, (int) (size * PANGO_SCALE),
                                           width > 0 ? (int) (width * PANGO_SCALE) : -1, (int) align, string);
-  PangoLayout *layout = g_hash_table_lookup (self->layouts, key);
+  PangoLayout *layout = g_hash_table_lookup (layouts->table, key);
   PangoFontDescription *font;
 
   if (layout != NULL)
     return layout;
-  layout = pango_layout_new (context);
+  layout = pango_layout_new (layouts->context);
   font = pango_font_description_from_string (FONT);
   pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_font_description_set_size (font, (int) (size * PANGO_SCALE));
@@ -519,13 +567,13 @@ prepare (Flow       *flow,
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_alignment (layout, align);
   pango_layout_set_text (layout, string, -1);
-  g_hash_table_insert (self->layouts, g_steal_pointer (&key), layout);
+  g_hash_table_insert (layouts->table, g_steal_pointer (&key), layout);
   return layout;
 }
 
-/* Text at (@x, @y) in @width (0: as wide as it is); returns its height. */
 static double
-text (Flow        *flow,
+show (Flow        *flow,
+      gboolean     shared,
       double       x,
       double       y,
       double       width,
@@ -535,7 +583,7 @@ text (Flow        *flow,
       PangoAlignment align,
       gboolean     draw)
 {
-  PangoLayout *layout = prepare (flow, width, string, size, bold, align);
+  PangoLayout *layout = prepare (flow, shared, width, string, size, bold, align);
   int w, h;
 
   pango_layout_get_size (layout, &w, &h);
@@ -550,13 +598,46 @@ text (Flow        *flow,
   return (double) h / PANGO_SCALE;
 }
 
+/* Text of this certificate at (@x, @y) in @width (0: as wide as it is);
+ * returns its height. */
+static double
+text (Flow        *flow,
+      double       x,
+      double       y,
+      double       width,
+      const char  *string,
+      double       size,
+      gboolean     bold,
+      PangoAlignment align,
+      gboolean     draw)
+{
+  return show (flow, FALSE, x, y, width, string, size, bold, align, draw);
+}
+
+/* Text every certificate of the lab or the template prints: a label, a
+ * heading, a notice. */
+static double
+common_text (Flow        *flow,
+       double       x,
+       double       y,
+       double       width,
+       const char  *string,
+       double       size,
+       gboolean     bold,
+       PangoAlignment align,
+       gboolean     draw)
+{
+  return show (flow, TRUE, x, y, width, string, size, bold, align, draw);
+}
+
 static double
 text_width (Flow       *flow,
+            gboolean    shared,
             const char *string,
             double      size,
             gboolean    bold)
 {
-  PangoLayout *layout = prepare (flow, 0, string, size, bold, PANGO_ALIGN_LEFT);
+  PangoLayout *layout = prepare (flow, shared, 0, string, size, bold, PANGO_ALIGN_LEFT);
   int w, h;
 
   pango_layout_get_size (layout, &w, &h);
@@ -616,14 +697,14 @@ draw_seal (Flow   *flow,
       cairo_save (cr);
       cairo_translate (cr, cx + (SEAL_RADIUS - 12) * cos (angle), cy + (SEAL_RADIUS - 12) * sin (angle));
       cairo_rotate (cr, angle + G_PI / 2);
-      w = text_width (flow, glyph, 9.5, TRUE);
-      text (flow, -w / 2, -7, 0, glyph, 9.5, TRUE, PANGO_ALIGN_LEFT, TRUE);
+      w = text_width (flow, TRUE, glyph, 9.5, TRUE);
+      common_text (flow, -w / 2, -7, 0, glyph, 9.5, TRUE, PANGO_ALIGN_LEFT, TRUE);
       cairo_restore (cr);
     }
   {
-    double w = text_width (flow, use, 6.5, TRUE);
+    double w = text_width (flow, TRUE, use, 6.5, TRUE);
 
-    text (flow, cx - w / 2, cy + SEAL_RADIUS * 0.42, 0, use, 6.5, TRUE, PANGO_ALIGN_LEFT, TRUE);
+    common_text (flow, cx - w / 2, cy + SEAL_RADIUS * 0.42, 0, use, 6.5, TRUE, PANGO_ALIGN_LEFT, TRUE);
   }
   cairo_restore (cr);
 }
@@ -714,8 +795,8 @@ draw_page_frame (Flow *flow)
   if (flow->page > 0)
     {
       text (flow, MARGIN, 30, 0, number, 9, FALSE, PANGO_ALIGN_LEFT, TRUE);
-      text (flow, CB_A4_WIDTH - MARGIN - text_width (flow, self->lab->name, 9, FALSE), 30, 0, self->lab->name, 9,
-            FALSE, PANGO_ALIGN_LEFT, TRUE);
+      common_text (flow, CB_A4_WIDTH - MARGIN - text_width (flow, TRUE, self->lab->name, 9, FALSE), 30, 0,
+                   self->lab->name, 9, FALSE, PANGO_ALIGN_LEFT, TRUE);
       cairo_set_line_width (flow->cr, 0.6);
       cairo_move_to (flow->cr, MARGIN, 48);
       cairo_line_to (flow->cr, CB_A4_WIDTH - MARGIN, 48);
@@ -726,16 +807,16 @@ draw_page_frame (Flow *flow)
   cairo_line_to (flow->cr, CB_A4_WIDTH - MARGIN, BOTTOM + 12);
   cairo_stroke (flow->cr);
   if (self->original)
-    text (flow, MARGIN, BOTTOM + 16, 0, "原始记录，打印自实验室数据库  Original record, printed from the laboratory's store",
-          7, FALSE, PANGO_ALIGN_LEFT, TRUE);
+    common_text (flow, MARGIN, BOTTOM + 16, 0, "原始记录，打印自实验室数据库  Original record, printed from the laboratory's store",
+                 7, FALSE, PANGO_ALIGN_LEFT, TRUE);
   else
     {
-      text (flow, MARGIN, BOTTOM + 16, 0, "本证书为电子证书，请到发证机构官网验证  Electronic certificate: verify it on the issuer's website",
-            7, FALSE, PANGO_ALIGN_LEFT, TRUE);
+      common_text (flow, MARGIN, BOTTOM + 16, 0, "本证书为电子证书，请到发证机构官网验证  Electronic certificate: verify it on the issuer's website",
+                   7, FALSE, PANGO_ALIGN_LEFT, TRUE);
       text (flow, MARGIN, BOTTOM + 30, 0, identifier, 7.5, FALSE, PANGO_ALIGN_LEFT, TRUE);
     }
-  text (flow, CB_A4_WIDTH - MARGIN - text_width (flow, page, 7.5, FALSE), BOTTOM + 30, 0, page, 7.5, FALSE,
-        PANGO_ALIGN_LEFT, TRUE);
+  common_text (flow, CB_A4_WIDTH - MARGIN - text_width (flow, TRUE, page, 7.5, FALSE), BOTTOM + 30, 0, page, 7.5, FALSE,
+               PANGO_ALIGN_LEFT, TRUE);
   if (!self->original)
     draw_seam (flow);
 }
@@ -768,18 +849,22 @@ heading (Flow       *flow,
 
   need (flow, 40);
   flow->y += 8;
-  flow->y += text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, title, 10.5, TRUE, PANGO_ALIGN_LEFT, TRUE) + 4;
+  flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, title, 10.5, TRUE, PANGO_ALIGN_LEFT,
+                          TRUE) + 4;
 }
 
+/* @shared for a paragraph other certificates print too. */
 static void
 paragraph (Flow       *flow,
+           gboolean    shared,
            const char *string,
            double      size)
 {
-  double h = text (flow, 0, 0, CB_A4_WIDTH - 2 * MARGIN - 12, string, size, FALSE, PANGO_ALIGN_LEFT, FALSE);
+  double h = show (flow, shared, 0, 0, CB_A4_WIDTH - 2 * MARGIN - 12, string, size, FALSE, PANGO_ALIGN_LEFT, FALSE);
 
   need (flow, h + 2);
-  text (flow, MARGIN + 12, flow->y, CB_A4_WIDTH - 2 * MARGIN - 12, string, size, FALSE, PANGO_ALIGN_LEFT, TRUE);
+  show (flow, shared, MARGIN + 12, flow->y, CB_A4_WIDTH - 2 * MARGIN - 12, string, size, FALSE, PANGO_ALIGN_LEFT,
+        TRUE);
   flow->y += h + 3;
 }
 
@@ -797,7 +882,8 @@ table (Flow        *flow,
   cairo_t *cr = flow->cr;
 
   for (guint c = 0; c < n_columns; c++)
-    header = MAX (header, text (flow, 0, 0, width - 2 * TABLE_PAD, titles[c], 8, TRUE, PANGO_ALIGN_CENTER, FALSE));
+    header = MAX (header, common_text (flow, 0, 0, width - 2 * TABLE_PAD, titles[c], 8, TRUE, PANGO_ALIGN_CENTER,
+                                       FALSE));
   header += 2 * TABLE_PAD;
 
   for (guint r = 0; r <= n_rows; r++)
@@ -832,8 +918,8 @@ table (Flow        *flow,
                   cairo_rectangle (cr, MARGIN + c * width, flow->y, width, header);
                   cairo_stroke (cr);
                 }
-              text (flow, MARGIN + c * width + TABLE_PAD, flow->y + TABLE_PAD, width - 2 * TABLE_PAD, titles[c], 8,
-                    TRUE, PANGO_ALIGN_CENTER, TRUE);
+              common_text (flow, MARGIN + c * width + TABLE_PAD, flow->y + TABLE_PAD, width - 2 * TABLE_PAD,
+                           titles[c], 8, TRUE, PANGO_ALIGN_CENTER, TRUE);
             }
           flow->y += header;
           (void) repeat;
@@ -891,8 +977,8 @@ field (Flow       *flow,
        const char *value)
 {
   double label = 88;
-  double h1 = text (flow, x, y, label, zh, 9, TRUE, PANGO_ALIGN_LEFT, TRUE);
-  double h2 = text (flow, x, y + h1 - 2, label, en, 6, FALSE, PANGO_ALIGN_LEFT, TRUE);
+  double h1 = common_text (flow, x, y, label, zh, 9, TRUE, PANGO_ALIGN_LEFT, TRUE);
+  double h2 = common_text (flow, x, y + h1 - 2, label, en, 6, FALSE, PANGO_ALIGN_LEFT, TRUE);
   double h3 = text (flow, x + label, y + 1, width - label, value != NULL && *value != '\0' ? value : "—", 9.5, FALSE,
                     PANGO_ALIGN_LEFT, TRUE);
 
@@ -954,14 +1040,17 @@ cover (Flow *flow)
                               self->lab->phone != NULL ? "   电话 Tel. " : "", self->lab->phone != NULL ? self->lab->phone : "",
                               self->lab->authorisation);
   flow->y = 40;
-  flow->y += text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, self->lab->name, 18, TRUE, PANGO_ALIGN_CENTER, TRUE);
+  flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, self->lab->name, 18, TRUE,
+                          PANGO_ALIGN_CENTER, TRUE);
   if (self->lab->name_en != NULL)
-    flow->y += text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, self->lab->name_en, 8.5, FALSE,
-                     PANGO_ALIGN_CENTER, TRUE);
-  flow->y += text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, lab_line, 6.5, FALSE, PANGO_ALIGN_CENTER, TRUE);
+    flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, self->lab->name_en, 8.5, FALSE,
+                            PANGO_ALIGN_CENTER, TRUE);
+  flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, lab_line, 6.5, FALSE, PANGO_ALIGN_CENTER,
+                          TRUE);
   flow->y += 14;
-  flow->y += text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, title, 26, TRUE, PANGO_ALIGN_CENTER, TRUE);
-  flow->y += text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, title_en, 11, FALSE, PANGO_ALIGN_CENTER, TRUE);
+  flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, title, 26, TRUE, PANGO_ALIGN_CENTER, TRUE);
+  flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, title_en, 11, FALSE, PANGO_ALIGN_CENTER,
+                          TRUE);
   flow->y += 6;
   flow->y += text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, number, 10.5, FALSE, PANGO_ALIGN_CENTER, TRUE);
   flow->y += 6;
@@ -1017,8 +1106,8 @@ cover (Flow *flow)
       draw_qr (flow, MARGIN, BOTTOM - 80, 78);
     }
   /* The URL under the caption, as high as the caption is. */
-  caption = text (flow, MARGIN + 86, BOTTOM - 72, 200, "扫码验证证书\nScan to verify this certificate", 8, FALSE,
-                  PANGO_ALIGN_LEFT, TRUE);
+  caption = common_text (flow, MARGIN + 86, BOTTOM - 72, 200, "扫码验证证书\nScan to verify this certificate", 8,
+                         FALSE, PANGO_ALIGN_LEFT, TRUE);
   text (flow, MARGIN + 86, BOTTOM - 72 + caption + 4, CB_A4_WIDTH - 2 * MARGIN - 200, self->url, 6, FALSE,
         PANGO_ALIGN_LEFT, TRUE);
   (void) done;
@@ -1035,15 +1124,15 @@ body (Flow *flow)
                                                   self->temperature, self->humidity);
 
   heading (flow, "依据的技术文件", "Reference documents");
-  paragraph (flow, self->method, 9.5);
+  paragraph (flow, TRUE, self->method, 9.5);
   heading (flow, "主要计量标准器", "Measurement standards used");
   if (self->facts->standards->len > 0)
     table (flow, G_N_ELEMENTS (standard_titles), standard_titles, self->facts->standards->len, standard_cell,
            self->facts->standards);
   else
-    paragraph (flow, "—", 9.5);
+    paragraph (flow, TRUE, "—", 9.5);
   heading (flow, "环境条件", "Environmental conditions");
-  paragraph (flow, environment, 9.5);
+  paragraph (flow, FALSE, environment, 9.5);
 
   if (self->original)
     heading (flow, "测量数据", "Measurement data");
@@ -1058,23 +1147,23 @@ body (Flow *flow)
       for (guint c = 0; c < result->columns->len; c++)
         titles[c] = ((Column *) g_ptr_array_index (result->columns, c))->title;
       need (flow, 60);
-      flow->y += text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, result->title, 9.5, TRUE,
-                       PANGO_ALIGN_LEFT, TRUE) + 3;
+      flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, result->title, 9.5, TRUE,
+                              PANGO_ALIGN_LEFT, TRUE) + 3;
       table (flow, result->columns->len, titles, result->n_rows, result_cell, result);
     }
   for (guint r = 0; r < self->results->len; r++)
-    paragraph (flow, g_ptr_array_index (self->results, r), 9.5);
+    paragraph (flow, FALSE, g_ptr_array_index (self->results, r), 9.5);
 
   heading (flow, "结论", "Conclusion");
-  paragraph (flow, self->conclusion, 10);
+  paragraph (flow, FALSE, self->conclusion, 10);
   for (guint s = 0; s < self->statements->len; s++)
-    paragraph (flow, g_ptr_array_index (self->statements, s), 9);
+    paragraph (flow, TRUE, g_ptr_array_index (self->statements, s), 9);
   if (self->original)
     {
       need (flow, 30);
       flow->y += 10;
-      text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, "（以下空白）  —— End of record ——", 9, FALSE,
-            PANGO_ALIGN_CENTER, TRUE);
+      common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, "（以下空白）  —— End of record ——", 9, FALSE,
+                   PANGO_ALIGN_CENTER, TRUE);
       return;
     }
   {
@@ -1082,15 +1171,15 @@ body (Flow *flow)
 
     for (guint s = 0; s < self->statements->len; s++)
       said |= strstr (g_ptr_array_index (self->statements, s), "仅对") != NULL;
-    paragraph (flow, said ? "The results relate only to the item calibrated."
+    paragraph (flow, TRUE, said ? "The results relate only to the item calibrated."
                           : "本证书结果仅对所检（校）器具有效。 The results relate only to the item calibrated.", 9);
   }
-  paragraph (flow, "未经本机构书面批准，不得部分复制本证书。 This certificate shall not be reproduced except in full "
+  paragraph (flow, TRUE, "未经本机构书面批准，不得部分复制本证书。 This certificate shall not be reproduced except in full "
                    "without the written approval of the laboratory.", 8);
   need (flow, 30);
   flow->y += 10;
-  text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, "（以下空白）  —— End of certificate ——", 9, FALSE,
-        PANGO_ALIGN_CENTER, TRUE);
+  common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, "（以下空白）  —— End of certificate ——", 9, FALSE,
+               PANGO_ALIGN_CENTER, TRUE);
 }
 
 /* Lays out every page; draws the target ones. */
@@ -1302,8 +1391,7 @@ cb_certificate_free (CbCertificate *self)
   g_clear_pointer (&self->tables, g_ptr_array_unref);
   g_clear_pointer (&self->results, g_ptr_array_unref);
   g_clear_pointer (&self->statements, g_ptr_array_unref);
-  g_clear_pointer (&self->layouts, g_hash_table_unref);
-  g_clear_object (&self->context);
+  g_clear_pointer (&self->layouts, layouts_free);
   g_free (self);
 }
 
