@@ -868,6 +868,38 @@ paragraph (Flow       *flow,
   flow->y += h + 3;
 }
 
+/* The rules of the rows a table has on one page: a line under each row
+ * (@bottoms) and the columns' lines from @top down to the last: one stroke,
+ * not one a cell. */
+static void
+rule_rows (Flow         *flow,
+           guint         n_columns,
+           double        width,
+           double        top,
+           const GArray *bottoms)
+{
+  double last;
+
+  if (!drawing (flow) || bottoms->len == 0)
+    return;
+  last = g_array_index (bottoms, double, bottoms->len - 1);
+  cairo_set_source_rgb (flow->cr, 0, 0, 0);
+  cairo_set_line_width (flow->cr, 0.5);
+  cairo_set_line_cap (flow->cr, CAIRO_LINE_CAP_SQUARE);
+  for (guint r = 0; r < bottoms->len; r++)
+    {
+      cairo_move_to (flow->cr, MARGIN, g_array_index (bottoms, double, r));
+      cairo_line_to (flow->cr, MARGIN + n_columns * width, g_array_index (bottoms, double, r));
+    }
+  for (guint c = 0; c <= n_columns; c++)
+    {
+      cairo_move_to (flow->cr, MARGIN + c * width, top);
+      cairo_line_to (flow->cr, MARGIN + c * width, last);
+    }
+  cairo_stroke (flow->cr);
+  cairo_set_line_cap (flow->cr, CAIRO_LINE_CAP_BUTT);
+}
+
 /* A table with ruled cells that breaks across pages, its header repeated. */
 static void
 table (Flow        *flow,
@@ -879,7 +911,9 @@ table (Flow        *flow,
 {
   double width = (CB_A4_WIDTH - 2 * MARGIN) / MAX (n_columns, 1);
   double header = 0;
+  double top = 0;
   cairo_t *cr = flow->cr;
+  g_autoptr(GArray) bottoms = g_array_new (FALSE, FALSE, sizeof (double));
 
   for (guint c = 0; c < n_columns; c++)
     header = MAX (header, common_text (flow, 0, 0, width - 2 * TABLE_PAD, titles[c], 8, TRUE, PANGO_ALIGN_CENTER,
@@ -900,6 +934,8 @@ table (Flow        *flow,
         {
           if (r > 0)
             {
+              rule_rows (flow, n_columns, width, top, bottoms);
+              g_array_set_size (bottoms, 0);
               new_page (flow);
               repeat = TRUE;
             }
@@ -922,24 +958,18 @@ table (Flow        *flow,
                            titles[c], 8, TRUE, PANGO_ALIGN_CENTER, TRUE);
             }
           flow->y += header;
+          top = flow->y;
           (void) repeat;
         }
       if (r == n_rows)
         break;
       for (guint c = 0; c < n_columns; c++)
-        {
-          if (drawing (flow))
-            {
-              cairo_set_source_rgb (cr, 0, 0, 0);
-              cairo_set_line_width (cr, 0.5);
-              cairo_rectangle (cr, MARGIN + c * width, flow->y, width, height);
-              cairo_stroke (cr);
-            }
-          text (flow, MARGIN + c * width + TABLE_PAD, flow->y + TABLE_PAD, width - 2 * TABLE_PAD, cell (data, r, c),
-                8.5, FALSE, PANGO_ALIGN_CENTER, TRUE);
-        }
+        text (flow, MARGIN + c * width + TABLE_PAD, flow->y + TABLE_PAD, width - 2 * TABLE_PAD, cell (data, r, c),
+              8.5, FALSE, PANGO_ALIGN_CENTER, TRUE);
       flow->y += height;
+      g_array_append_val (bottoms, flow->y);
     }
+  rule_rows (flow, n_columns, width, top, bottoms);
   flow->y += 6;
 }
 
