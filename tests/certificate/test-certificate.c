@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <gnutls/x509.h>
 #include <sqlite3.h>
 
 #include "certificate/cb-certificate.h"
@@ -136,8 +137,25 @@ test_keys (void)
   g_autofree char *key_path = cb_keys_key_path (keys);
   GStatBuf buffer;
 
+  g_autofree char *cert_path = cb_keys_certificate_path (keys);
+  g_autofree char *pem = NULL;
+  gsize length;
+  gnutls_x509_crt_t crt;
+  gnutls_datum_t datum;
+  unsigned int bits = 0;
+
   g_assert_cmpint (g_stat (key_path, &buffer), ==, 0);
   g_assert_cmpint (buffer.st_mode & 0777, ==, 0600);
+
+  /* The signing certificate carries an ECDSA key on P-256. */
+  g_assert_true (g_file_get_contents (cert_path, &pem, &length, NULL));
+  datum.data = (unsigned char *) pem;
+  datum.size = (unsigned int) length;
+  gnutls_x509_crt_init (&crt);
+  g_assert_cmpint (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_PEM), >=, 0);
+  g_assert_cmpint (gnutls_x509_crt_get_pk_algorithm (crt, &bits), ==, GNUTLS_PK_ECDSA);
+  g_assert_cmpuint (bits, ==, 256);
+  gnutls_x509_crt_deinit (crt);
 }
 
 /* What seed 001 Appendix A and seed 003 5.4.1 require to be on it. */
