@@ -507,7 +507,7 @@ layouts_new (void)
  * seal), laid out once per thread and kept: the thread's other
  * certificates take them as they are.  Bounded: a thread that has laid
  * out more than this many starts again. */
-#define MAX_SHARED_LAYOUTS 4096
+#define MAX_SHARED_LAYOUTS 1024
 
 static GPrivate shared_layouts = G_PRIVATE_INIT ((GDestroyNotify) layouts_free);
 
