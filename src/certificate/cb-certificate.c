@@ -571,8 +571,12 @@ prepare (Flow       *flow,
   return layout;
 }
 
+/* @string at (@x, @y) in @width (0: as wide as it is), drawn if @draw;
+ * returns its height.  @shared for a text every certificate of the lab or
+ * the template prints (a label, a heading, a notice), laid out once per
+ * thread; the certificate's own values are not. */
 static double
-show (Flow        *flow,
+text (Flow        *flow,
       gboolean     shared,
       double       x,
       double       y,
@@ -596,38 +600,6 @@ show (Flow        *flow,
       pango_cairo_show_layout (flow->cr, layout);
     }
   return (double) h / PANGO_SCALE;
-}
-
-/* Text of this certificate at (@x, @y) in @width (0: as wide as it is);
- * returns its height. */
-static double
-text (Flow        *flow,
-      double       x,
-      double       y,
-      double       width,
-      const char  *string,
-      double       size,
-      gboolean     bold,
-      PangoAlignment align,
-      gboolean     draw)
-{
-  return show (flow, FALSE, x, y, width, string, size, bold, align, draw);
-}
-
-/* Text every certificate of the lab or the template prints: a label, a
- * heading, a notice. */
-static double
-common_text (Flow        *flow,
-       double       x,
-       double       y,
-       double       width,
-       const char  *string,
-       double       size,
-       gboolean     bold,
-       PangoAlignment align,
-       gboolean     draw)
-{
-  return show (flow, TRUE, x, y, width, string, size, bold, align, draw);
 }
 
 static double
@@ -698,13 +670,13 @@ draw_seal (Flow   *flow,
       cairo_translate (cr, cx + (SEAL_RADIUS - 12) * cos (angle), cy + (SEAL_RADIUS - 12) * sin (angle));
       cairo_rotate (cr, angle + G_PI / 2);
       w = text_width (flow, TRUE, glyph, 9.5, TRUE);
-      common_text (flow, -w / 2, -7, 0, glyph, 9.5, TRUE, PANGO_ALIGN_LEFT, TRUE);
+      text (flow, TRUE, -w / 2, -7, 0, glyph, 9.5, TRUE, PANGO_ALIGN_LEFT, TRUE);
       cairo_restore (cr);
     }
   {
     double w = text_width (flow, TRUE, use, 6.5, TRUE);
 
-    common_text (flow, cx - w / 2, cy + SEAL_RADIUS * 0.42, 0, use, 6.5, TRUE, PANGO_ALIGN_LEFT, TRUE);
+    text (flow, TRUE, cx - w / 2, cy + SEAL_RADIUS * 0.42, 0, use, 6.5, TRUE, PANGO_ALIGN_LEFT, TRUE);
   }
   cairo_restore (cr);
 }
@@ -794,9 +766,9 @@ draw_page_frame (Flow *flow)
   cairo_set_source_rgb (flow->cr, 0, 0, 0);
   if (flow->page > 0)
     {
-      text (flow, MARGIN, 30, 0, number, 9, FALSE, PANGO_ALIGN_LEFT, TRUE);
-      common_text (flow, CB_A4_WIDTH - MARGIN - text_width (flow, TRUE, self->lab->name, 9, FALSE), 30, 0,
-                   self->lab->name, 9, FALSE, PANGO_ALIGN_LEFT, TRUE);
+      text (flow, FALSE, MARGIN, 30, 0, number, 9, FALSE, PANGO_ALIGN_LEFT, TRUE);
+      text (flow, TRUE, CB_A4_WIDTH - MARGIN - text_width (flow, TRUE, self->lab->name, 9, FALSE), 30, 0,
+            self->lab->name, 9, FALSE, PANGO_ALIGN_LEFT, TRUE);
       cairo_set_line_width (flow->cr, 0.6);
       cairo_move_to (flow->cr, MARGIN, 48);
       cairo_line_to (flow->cr, CB_A4_WIDTH - MARGIN, 48);
@@ -807,16 +779,16 @@ draw_page_frame (Flow *flow)
   cairo_line_to (flow->cr, CB_A4_WIDTH - MARGIN, BOTTOM + 12);
   cairo_stroke (flow->cr);
   if (self->original)
-    common_text (flow, MARGIN, BOTTOM + 16, 0, "原始记录，打印自实验室数据库  Original record, printed from the laboratory's store",
-                 7, FALSE, PANGO_ALIGN_LEFT, TRUE);
+    text (flow, TRUE, MARGIN, BOTTOM + 16, 0, "原始记录，打印自实验室数据库  Original record, printed from the laboratory's store",
+          7, FALSE, PANGO_ALIGN_LEFT, TRUE);
   else
     {
-      common_text (flow, MARGIN, BOTTOM + 16, 0, "本证书为电子证书，请到发证机构官网验证  Electronic certificate: verify it on the issuer's website",
-                   7, FALSE, PANGO_ALIGN_LEFT, TRUE);
-      text (flow, MARGIN, BOTTOM + 30, 0, identifier, 7.5, FALSE, PANGO_ALIGN_LEFT, TRUE);
+      text (flow, TRUE, MARGIN, BOTTOM + 16, 0, "本证书为电子证书，请到发证机构官网验证  Electronic certificate: verify it on the issuer's website",
+            7, FALSE, PANGO_ALIGN_LEFT, TRUE);
+      text (flow, FALSE, MARGIN, BOTTOM + 30, 0, identifier, 7.5, FALSE, PANGO_ALIGN_LEFT, TRUE);
     }
-  common_text (flow, CB_A4_WIDTH - MARGIN - text_width (flow, TRUE, page, 7.5, FALSE), BOTTOM + 30, 0, page, 7.5, FALSE,
-               PANGO_ALIGN_LEFT, TRUE);
+  text (flow, TRUE, CB_A4_WIDTH - MARGIN - text_width (flow, TRUE, page, 7.5, FALSE), BOTTOM + 30, 0, page, 7.5, FALSE,
+        PANGO_ALIGN_LEFT, TRUE);
   if (!self->original)
     draw_seam (flow);
 }
@@ -849,8 +821,8 @@ heading (Flow       *flow,
 
   need (flow, 40);
   flow->y += 8;
-  flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, title, 10.5, TRUE, PANGO_ALIGN_LEFT,
-                          TRUE) + 4;
+  flow->y += text (flow, TRUE, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, title, 10.5, TRUE, PANGO_ALIGN_LEFT,
+                   TRUE) + 4;
 }
 
 /* @shared for a paragraph other certificates print too. */
@@ -860,10 +832,10 @@ paragraph (Flow       *flow,
            const char *string,
            double      size)
 {
-  double h = show (flow, shared, 0, 0, CB_A4_WIDTH - 2 * MARGIN - 12, string, size, FALSE, PANGO_ALIGN_LEFT, FALSE);
+  double h = text (flow, shared, 0, 0, CB_A4_WIDTH - 2 * MARGIN - 12, string, size, FALSE, PANGO_ALIGN_LEFT, FALSE);
 
   need (flow, h + 2);
-  show (flow, shared, MARGIN + 12, flow->y, CB_A4_WIDTH - 2 * MARGIN - 12, string, size, FALSE, PANGO_ALIGN_LEFT,
+  text (flow, shared, MARGIN + 12, flow->y, CB_A4_WIDTH - 2 * MARGIN - 12, string, size, FALSE, PANGO_ALIGN_LEFT,
         TRUE);
   flow->y += h + 3;
 }
@@ -916,8 +888,8 @@ table (Flow        *flow,
   g_autoptr(GArray) bottoms = g_array_new (FALSE, FALSE, sizeof (double));
 
   for (guint c = 0; c < n_columns; c++)
-    header = MAX (header, common_text (flow, 0, 0, width - 2 * TABLE_PAD, titles[c], 8, TRUE, PANGO_ALIGN_CENTER,
-                                       FALSE));
+    header = MAX (header, text (flow, TRUE, 0, 0, width - 2 * TABLE_PAD, titles[c], 8, TRUE, PANGO_ALIGN_CENTER,
+                                FALSE));
   header += 2 * TABLE_PAD;
 
   for (guint r = 0; r <= n_rows; r++)
@@ -927,7 +899,7 @@ table (Flow        *flow,
 
       if (r < n_rows)
         for (guint c = 0; c < n_columns; c++)
-          height = MAX (height, text (flow, 0, 0, width - 2 * TABLE_PAD, cell (data, r, c), 8.5, FALSE,
+          height = MAX (height, text (flow, FALSE, 0, 0, width - 2 * TABLE_PAD, cell (data, r, c), 8.5, FALSE,
                                       PANGO_ALIGN_CENTER, FALSE));
       height += 2 * TABLE_PAD;
       if (r == 0 || flow->y + (r < n_rows ? height : 0) > BOTTOM)
@@ -954,8 +926,8 @@ table (Flow        *flow,
                   cairo_rectangle (cr, MARGIN + c * width, flow->y, width, header);
                   cairo_stroke (cr);
                 }
-              common_text (flow, MARGIN + c * width + TABLE_PAD, flow->y + TABLE_PAD, width - 2 * TABLE_PAD,
-                           titles[c], 8, TRUE, PANGO_ALIGN_CENTER, TRUE);
+              text (flow, TRUE, MARGIN + c * width + TABLE_PAD, flow->y + TABLE_PAD, width - 2 * TABLE_PAD,
+                    titles[c], 8, TRUE, PANGO_ALIGN_CENTER, TRUE);
             }
           flow->y += header;
           top = flow->y;
@@ -964,8 +936,8 @@ table (Flow        *flow,
       if (r == n_rows)
         break;
       for (guint c = 0; c < n_columns; c++)
-        text (flow, MARGIN + c * width + TABLE_PAD, flow->y + TABLE_PAD, width - 2 * TABLE_PAD, cell (data, r, c),
-              8.5, FALSE, PANGO_ALIGN_CENTER, TRUE);
+        text (flow, FALSE, MARGIN + c * width + TABLE_PAD, flow->y + TABLE_PAD, width - 2 * TABLE_PAD,
+              cell (data, r, c), 8.5, FALSE, PANGO_ALIGN_CENTER, TRUE);
       flow->y += height;
       g_array_append_val (bottoms, flow->y);
     }
@@ -1007,10 +979,10 @@ field (Flow       *flow,
        const char *value)
 {
   double label = 88;
-  double h1 = common_text (flow, x, y, label, zh, 9, TRUE, PANGO_ALIGN_LEFT, TRUE);
-  double h2 = common_text (flow, x, y + h1 - 2, label, en, 6, FALSE, PANGO_ALIGN_LEFT, TRUE);
-  double h3 = text (flow, x + label, y + 1, width - label, value != NULL && *value != '\0' ? value : "—", 9.5, FALSE,
-                    PANGO_ALIGN_LEFT, TRUE);
+  double h1 = text (flow, TRUE, x, y, label, zh, 9, TRUE, PANGO_ALIGN_LEFT, TRUE);
+  double h2 = text (flow, TRUE, x, y + h1 - 2, label, en, 6, FALSE, PANGO_ALIGN_LEFT, TRUE);
+  double h3 = text (flow, FALSE, x + label, y + 1, width - label, value != NULL && *value != '\0' ? value : "—",
+                    9.5, FALSE, PANGO_ALIGN_LEFT, TRUE);
 
   if (drawing (flow))
     {
@@ -1070,19 +1042,20 @@ cover (Flow *flow)
                               self->lab->phone != NULL ? "   电话 Tel. " : "", self->lab->phone != NULL ? self->lab->phone : "",
                               self->lab->authorisation);
   flow->y = 40;
-  flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, self->lab->name, 18, TRUE,
-                          PANGO_ALIGN_CENTER, TRUE);
+  flow->y += text (flow, TRUE, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, self->lab->name, 18, TRUE,
+                   PANGO_ALIGN_CENTER, TRUE);
   if (self->lab->name_en != NULL)
-    flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, self->lab->name_en, 8.5, FALSE,
-                            PANGO_ALIGN_CENTER, TRUE);
-  flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, lab_line, 6.5, FALSE, PANGO_ALIGN_CENTER,
-                          TRUE);
+    flow->y += text (flow, TRUE, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, self->lab->name_en, 8.5, FALSE,
+                     PANGO_ALIGN_CENTER, TRUE);
+  flow->y += text (flow, TRUE, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, lab_line, 6.5, FALSE, PANGO_ALIGN_CENTER,
+                   TRUE);
   flow->y += 14;
-  flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, title, 26, TRUE, PANGO_ALIGN_CENTER, TRUE);
-  flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, title_en, 11, FALSE, PANGO_ALIGN_CENTER,
-                          TRUE);
+  flow->y += text (flow, TRUE, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, title, 26, TRUE, PANGO_ALIGN_CENTER, TRUE);
+  flow->y += text (flow, TRUE, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, title_en, 11, FALSE, PANGO_ALIGN_CENTER,
+                   TRUE);
   flow->y += 6;
-  flow->y += text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, number, 10.5, FALSE, PANGO_ALIGN_CENTER, TRUE);
+  flow->y += text (flow, FALSE, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, number, 10.5, FALSE, PANGO_ALIGN_CENTER,
+                   TRUE);
   flow->y += 6;
 
   /* Changes after issue, as the rules word them. */
@@ -1091,7 +1064,8 @@ cover (Flow *flow)
       g_autofree char *s = g_strdup_printf ("本文件是对证书编号为 %s 的%s的补充文件。  A supplement to certificate %s.",
                                             self->replaced_number, title, self->replaced_number);
 
-      flow->y += text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, s, 9.5, TRUE, PANGO_ALIGN_CENTER, TRUE) + 6;
+      flow->y += text (flow, FALSE, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, s, 9.5, TRUE, PANGO_ALIGN_CENTER,
+                       TRUE) + 6;
     }
   else if (g_strcmp0 (self->certificate_kind, "replacement") == 0)
     {
@@ -1100,7 +1074,8 @@ cover (Flow *flow)
                                             self->replaced_number, title, self->replaced_number, title,
                                             self->replaced_number);
 
-      flow->y += text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, s, 9.5, TRUE, PANGO_ALIGN_CENTER, TRUE) + 6;
+      flow->y += text (flow, FALSE, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, s, 9.5, TRUE, PANGO_ALIGN_CENTER,
+                       TRUE) + 6;
     }
   flow->y += 10;
 
@@ -1136,9 +1111,9 @@ cover (Flow *flow)
       draw_qr (flow, MARGIN, BOTTOM - 80, 78);
     }
   /* The URL under the caption, as high as the caption is. */
-  caption = common_text (flow, MARGIN + 86, BOTTOM - 72, 200, "扫码验证证书\nScan to verify this certificate", 8,
-                         FALSE, PANGO_ALIGN_LEFT, TRUE);
-  text (flow, MARGIN + 86, BOTTOM - 72 + caption + 4, CB_A4_WIDTH - 2 * MARGIN - 200, self->url, 6, FALSE,
+  caption = text (flow, TRUE, MARGIN + 86, BOTTOM - 72, 200, "扫码验证证书\nScan to verify this certificate", 8,
+                  FALSE, PANGO_ALIGN_LEFT, TRUE);
+  text (flow, FALSE, MARGIN + 86, BOTTOM - 72 + caption + 4, CB_A4_WIDTH - 2 * MARGIN - 200, self->url, 6, FALSE,
         PANGO_ALIGN_LEFT, TRUE);
   (void) done;
 }
@@ -1177,8 +1152,8 @@ body (Flow *flow)
       for (guint c = 0; c < result->columns->len; c++)
         titles[c] = ((Column *) g_ptr_array_index (result->columns, c))->title;
       need (flow, 60);
-      flow->y += common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, result->title, 9.5, TRUE,
-                              PANGO_ALIGN_LEFT, TRUE) + 3;
+      flow->y += text (flow, TRUE, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, result->title, 9.5, TRUE,
+                       PANGO_ALIGN_LEFT, TRUE) + 3;
       table (flow, result->columns->len, titles, result->n_rows, result_cell, result);
     }
   for (guint r = 0; r < self->results->len; r++)
@@ -1192,8 +1167,8 @@ body (Flow *flow)
     {
       need (flow, 30);
       flow->y += 10;
-      common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, "（以下空白）  —— End of record ——", 9, FALSE,
-                   PANGO_ALIGN_CENTER, TRUE);
+      text (flow, TRUE, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, "（以下空白）  —— End of record ——", 9, FALSE,
+            PANGO_ALIGN_CENTER, TRUE);
       return;
     }
   {
@@ -1208,8 +1183,8 @@ body (Flow *flow)
                    "without the written approval of the laboratory.", 8);
   need (flow, 30);
   flow->y += 10;
-  common_text (flow, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, "（以下空白）  —— End of certificate ——", 9, FALSE,
-               PANGO_ALIGN_CENTER, TRUE);
+  text (flow, TRUE, MARGIN, flow->y, CB_A4_WIDTH - 2 * MARGIN, "（以下空白）  —— End of certificate ——", 9, FALSE,
+        PANGO_ALIGN_CENTER, TRUE);
 }
 
 /* Lays out every page; draws the target ones. */

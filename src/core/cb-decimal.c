@@ -573,17 +573,15 @@ cb_decimal_from_double (double value)
    * zeros; otherwise 16 digits may do, and 17 always do.  A subnormal
    * double has fewer digits of its own: the first precision that reads
    * back. */
-  for (precision = fabs (value) < DBL_MIN && value != 0 ? 0 : 14; precision < 16; precision++)
+  for (precision = fabs (value) < DBL_MIN && value != 0 ? 0 : 14;; precision++)
     {
       char format[8];
 
       g_snprintf (format, sizeof format, "%%.%de", precision);
       g_ascii_formatd (buffer, sizeof buffer, format, value);
-      if (g_ascii_strtod (buffer, NULL) == value)
+      if (precision == 16 || g_ascii_strtod (buffer, NULL) == value)
         break;
     }
-  if (precision == 16)
-    g_ascii_formatd (buffer, sizeof buffer, "%.16e", value);
   mark = strchr (buffer, 'e');
   for (end = mark; end[-1] == '0'; end--)
     ;
